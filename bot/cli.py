@@ -1,0 +1,167 @@
+"""`gridbot …`: the command line of the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from bot.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(help="gridbot: resident reports in group chats become cases that grid workers close.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+org_app = typer.Typer(help="Organisation: units, people, roles, chats.", no_args_is_help=True)
+rules_app = typer.Typer(help="Classifier rules in config/categories.yaml.", no_args_is_help=True)
+outbox_app = typer.Typer(help="Messages waiting to be sent, or that failed.", invoke_without_command=True)
+app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
+app.add_typer(rules_app, name="rules")
+app.add_typer(outbox_app, name="outbox")
+
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (or GRIDBOT_CONFIG).")]
+
+
+class Fail(Exception):
+    """An error for a person: printed as one line, exit status 1."""
+
+
+@app.callback()
+def main_options(config: ConfigOpt = None,
+                 verbose: Annotated[bool, typer.Option("-v", "--verbose", help="Log more.")] = False) -> None:
+    if config is not None:
+        os.environ["GRIDBOT_CONFIG"] = str(config)
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def settings(**overrides) -> Settings:
+    try:
+        return load_settings(**overrides)
+    except SettingsError as exc:
+        raise Fail(str(exc)) from None
+
+
+def engine_for(s: Settings, *, migrate: bool = True):
+    from bot.store.db import DatabaseError, make_engine, upgrade
+
+    engine = make_engine(s.database_url)
+    try:
+        if migrate:
+            upgrade(engine)
+        else:
+            from bot.store.db import check_connection
+
+            check_connection(engine)
+    except DatabaseError as exc:
+        raise Fail(str(exc)) from None
+    return engine
+
+
+@app.command()
+def demo(keep: Annotated[Path | None, typer.Option(help="Keep the demo database in this folder.")] = None,
+         transport: Annotated[str, typer.Option(help="ptb or aiogram.")] = "ptb") -> None:
+    """Play a scripted morning in one grid over real HTTP to a local Bot API stand-in, print the chats."""
+    from bot.demo import run_demo
+
+    if transport not in ("ptb", "aiogram"):
+        raise Fail(f"unknown transport {transport!r}: use ptb or aiogram")
+    print(asyncio.run(run_demo(keep=keep, transport=transport)))
+
+
+@app.command()
+def run(transport: Annotated[str | None, typer.Option(help="ptb or aiogram (default: setting).")] = None) -> None:
+    """Run the bot: token, Bot API URL and database from settings / GRIDBOT_* environment."""
+    from bot.runtime.app import GridBot, make_transport
+    from bot.transport.base import TransportError
+
+    s = settings()
+    if not s.token:
+        raise Fail("no bot token: set GRIDBOT_TOKEN or token = \"…\" in the config file")
+    engine = engine_for(s, migrate=True)
+    try:
+        t = make_transport(s, transport)
+        asyncio.run(GridBot(s, engine, t).run_forever())
+    except TransportError as exc:
+        raise Fail(str(exc)) from None
+    except KeyboardInterrupt:
+        pass
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema (alembic) on the configured database."""
+    s = settings()
+    engine_for(s, migrate=True)
+    print(f"database at head: {s.database_url}")
+
+
+@org_app.command("import")
+def org_import(file: Annotated[Path, typer.Argument(help="Organisation YAML, e.g. config/org.example.yaml.")]) -> None:
+    """Load units, people, roles (and chats) from a YAML file; safe to run again."""
+    from bot.services.org import OrgFileError, import_org
+    from bot.store.db import unit_of_work
+
+    engine = engine_for(settings(), migrate=True)
+    try:
+        with unit_of_work(engine) as session:
+            summary = import_org(session, file)
+    except OrgFileError as exc:
+        raise Fail(str(exc)) from None
+    print(f"imported {summary.units} units, {summary.people} people, {summary.roles} roles, {summary.chats} chats")
+
+
+@outbox_app.callback()
+def outbox_list(ctx: typer.Context,
+                all_rows: Annotated[bool, typer.Option("--all", help="Also pending rows.")] = False) -> None:
+    """List messages that failed to send (and with --all, those still waiting)."""
+    if ctx.invoked_subcommand:
+        return
+    from sqlmodel import col, select
+
+    from bot.store.db import unit_of_work
+    from bot.store.tables import OutboxMessage
+
+    engine = engine_for(settings())
+    with unit_of_work(engine) as s:
+        states = ["failed", "pending"] if all_rows else ["failed"]
+        rows = s.exec(select(OutboxMessage).where(col(OutboxMessage.status).in_(states))
+                      .order_by(OutboxMessage.id)).all()
+    if not rows:
+        print("outbox: nothing failed" + (" or waiting" if all_rows else ""))
+    for r in rows:
+        print(f"{r.id}\t{r.status}\tchat {r.chat_id}\t{r.method}\tattempts {r.attempts}\t{r.error or ''}")
+
+
+@outbox_app.command("retry")
+def outbox_retry() -> None:
+    """Queue every failed message again; the running bot sends them."""
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from bot.store.db import unit_of_work
+    from bot.store.tables import OutboxMessage
+
+    engine = engine_for(settings())
+    with unit_of_work(engine) as s:
+        n = s.exec(update(OutboxMessage).where(OutboxMessage.status == "failed")
+                   .values(status="pending", attempts=0, next_attempt_at=datetime.now(UTC))).rowcount
+    print(f"re-queued {n} messages")
+
+
+def main() -> None:
+    try:
+        app()
+    except Fail as exc:
+        typer.secho(f"gridbot: {exc}", fg=typer.colors.RED, err=True)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

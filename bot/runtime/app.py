@@ -1,0 +1,147 @@
+"""The running bot: poller (or webhook) → durable inbox → processor → outbox → sender."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import Engine
+
+from bot.classifier import Classifier
+from bot.runtime.inbox import Inbox
+from bot.runtime.processor import Clock, Processor, system_clock
+from bot.runtime.sender import OutboxSender
+from bot.settings import Settings
+from bot.transport.base import BotInfo, Transport, TransportError
+from bot.workcalendar import WorkCalendar
+
+log = logging.getLogger(__name__)
+
+
+def make_transport(settings: Settings, kind: str | None = None) -> Transport:
+    kind = kind or settings.transport
+    if not settings.token:
+        raise TransportError("no bot token: set GRIDBOT_TOKEN or token in the config file", permanent=True)
+    if kind == "aiogram":
+        from bot.transport.aiogram import AiogramTransport
+
+        return AiogramTransport(settings.token, settings.api_base_url)
+    from bot.transport.ptb import PTBTransport
+
+    return PTBTransport(settings.token, settings.api_base_url)
+
+
+class GridBot:
+    def __init__(self, settings: Settings, engine: Engine, transport: Transport, *,
+                 classifier: Classifier | None = None, calendar: WorkCalendar | None = None,
+                 clock: Clock = system_clock):
+        self.settings, self.engine, self.transport = settings, engine, transport
+        self.classifier = classifier or Classifier.load(settings.categories_file)
+        self.calendar = calendar or WorkCalendar.load()
+        self.processor = Processor(engine, transport, self.classifier, settings, self.calendar, clock)
+        self.sender = OutboxSender(engine, transport, settings)
+        self.stop_event = asyncio.Event()
+        self.process_wake = asyncio.Event()
+        self.tasks: list[asyncio.Task] = []
+        self.info: BotInfo | None = None
+        self.inbox: Inbox | None = None
+        self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = []
+
+    async def start(self, *, polling: bool = True) -> BotInfo:
+        self.info = await self.transport.start()
+        if not self.info.can_read_all_group_messages:
+            log.warning("privacy mode is on: the bot only sees commands and replies in groups; "
+                        "disable it with BotFather /setprivacy or make the bot a group admin")
+        self.inbox = Inbox(self.engine, self.info.id)
+        try:
+            await self.transport.set_commands()
+        except TransportError as exc:
+            log.warning("setMyCommands failed: %s", exc)
+        self.tasks = [asyncio.create_task(self._process_loop(), name="process"),
+                      asyncio.create_task(self.sender.run(self.stop_event), name="send")]
+        if polling:
+            await self.transport.delete_webhook()
+            self.tasks.append(asyncio.create_task(self._poll_loop(), name="poll"))
+        for interval, job in self.jobs:
+            self.tasks.append(asyncio.create_task(self._every(interval, job)))
+        self.process_wake.set()  # leftovers from before a crash are handled first
+        log.info("bot @%s (%s) started with transport %s", self.info.username, self.info.id, self.transport.name)
+        return self.info
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        self.process_wake.set()
+        self.sender.wake.set()
+        for t in self.tasks:
+            t.cancel()
+        await asyncio.gather(*self.tasks, return_exceptions=True)
+        await self.transport.close()
+
+    async def run_forever(self) -> None:
+        await self.start()
+        try:
+            await self.stop_event.wait()
+        finally:
+            await self.stop()
+
+    # --- loops --------------------------------------------------------------------------------------------
+    def accept_updates(self, updates: list[dict], *, advance_offset: bool = True) -> int:
+        """Store updates durably (poller and webhook both come here), then wake the processor."""
+        assert self.inbox is not None
+        added = self.inbox.store(updates, advance_offset=advance_offset)
+        if added:
+            self.process_wake.set()
+        return added
+
+    async def _poll_loop(self) -> None:
+        assert self.inbox is not None
+        offset = await asyncio.to_thread(self.inbox.offset)
+        backoff = 1.0
+        while not self.stop_event.is_set():
+            try:
+                updates = await self.transport.get_updates(offset, self.settings.poll_timeout)
+                backoff = 1.0
+            except TransportError as exc:
+                log.warning("getUpdates failed: %s; retrying in %.0fs", exc, backoff)
+                await asyncio.sleep(exc.retry_after or backoff)
+                backoff = min(backoff * 2, 30.0)
+                continue
+            if not updates:
+                continue
+            # committed before the next getUpdates(offset) confirms them to Telegram
+            await asyncio.to_thread(self.accept_updates, updates)
+            offset = max(int(u["update_id"]) for u in updates) + 1
+
+    async def _process_loop(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                await asyncio.wait_for(self.process_wake.wait(), timeout=1.0)
+            except TimeoutError:
+                pass
+            self.process_wake.clear()
+            try:
+                await self.process_pending()
+            except Exception:  # noqa: BLE001
+                log.exception("processing round failed")
+                await asyncio.sleep(1.0)
+
+    async def process_pending(self) -> None:
+        """Handle stored updates in update_id order until none is left."""
+        assert self.inbox is not None
+        while rows := await asyncio.to_thread(self.inbox.pending, 100):
+            progressed = False
+            for row in rows:
+                if await asyncio.to_thread(self.processor.process, row):
+                    self.sender.wake.set()
+                progressed = True
+            if not progressed:
+                return
+
+    async def _every(self, interval: float, job: Callable[[], Awaitable[None]]) -> None:
+        while not self.stop_event.is_set():
+            await asyncio.sleep(interval)
+            try:
+                await job()
+            except Exception:  # noqa: BLE001
+                log.exception("periodic job failed")

@@ -1,0 +1,88 @@
+"""Settings: a TOML file (--config FILE or GRIDBOT_CONFIG) overridden by GRIDBOT_* environment variables."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+TELEGRAM_API = "https://api.telegram.org"
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or wrong; the message is one line for a person."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GRIDBOT_", extra="ignore")
+
+    token: str | None = None
+    api_base_url: str = TELEGRAM_API
+    transport: Literal["ptb", "aiogram"] = "ptb"
+    database_url: str = "sqlite:///gridbot.db"
+    timezone: str = "Asia/Shanghai"
+    categories_file: Path | None = None
+
+    # what workers write to a task card
+    ack_phrases: list[str] = Field(
+        default=["收到", "好的", "马上去", "在路上", "马上到", "这就去", "明白", "已接单", "接单", "ok", "OK"]
+    )
+    done_phrases: list[str] = Field(
+        default=["已处理", "已解决", "已修好", "修好了", "处理好了", "处理完毕", "已清理", "清理完毕", "办结", "已完成", "搞定"]
+    )
+    digest_aliases: dict[str, str] = Field(
+        default={"今日汇总": "today", "今天汇总": "today", "本周汇总": "week", "本周统计": "week"}
+    )
+
+    # classifier confidence bands: >= open_threshold opens a case, >= ask_threshold asks "要上报吗?"
+    open_threshold: float = 0.6
+    ask_threshold: float = 0.35
+    ask_timeout_minutes: int = 30
+
+    # outbox sender limits (Telegram's: ~30/s overall, 20/min and ~1/s per group)
+    send_global_per_second: float = 30.0
+    send_group_per_minute: float = 20.0
+    send_chat_per_second: float = 1.0
+    send_chat_burst: int = 3
+    send_max_attempts: int = 6
+    poll_timeout: int = 25
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        path = os.environ.get("GRIDBOT_CONFIG")
+        if path:
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=Path(path)))
+        return tuple(sources)
+
+
+def load_settings(config_file: Path | str | None = None, **overrides: Any) -> Settings:
+    """Read settings; raise SettingsError with one readable line when something is wrong."""
+    if config_file is not None:
+        os.environ["GRIDBOT_CONFIG"] = str(config_file)
+    path = os.environ.get("GRIDBOT_CONFIG")
+    if path and not Path(path).is_file():
+        raise SettingsError(f"config file not found: {path}")
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        raise SettingsError(f"bad setting {where}: {err['msg']}") from None
+    except Exception as exc:  # TOML syntax errors
+        raise SettingsError(f"cannot read config file {path}: {exc}") from None

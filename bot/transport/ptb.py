@@ -1,0 +1,189 @@
+"""python-telegram-bot adapter: parse updates into neutral events, perform outgoing messages."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllGroupChats,
+    BotCommandScopeAllPrivateChats,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    MessageEntity,
+    ReplyParameters,
+    Update,
+    User,
+)
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError, TimedOut
+from telegram.request import HTTPXRequest
+
+from bot.handlers.messages import ButtonPress, ChatEvent, Event, IncomingMessage, OutgoingMessage, Sender
+from bot.transport.base import (
+    ALLOWED_UPDATES,
+    BOT_COMMANDS_GROUP,
+    BOT_COMMANDS_PRIVATE,
+    BotInfo,
+    TransportError,
+    utf16_len,
+)
+
+log = logging.getLogger(__name__)
+
+
+class PTBTransport:
+    name = "ptb"
+
+    def __init__(self, token: str, api_base_url: str):
+        base = api_base_url.rstrip("/")
+        self.bot = Bot(
+            token,
+            base_url=f"{base}/bot",
+            base_file_url=f"{base}/file/bot",
+            request=HTTPXRequest(connection_pool_size=8, read_timeout=10, connect_timeout=5),
+            get_updates_request=HTTPXRequest(read_timeout=10, connect_timeout=5),
+        )
+
+    async def start(self) -> BotInfo:
+        try:
+            await self.bot.initialize()
+            me = self.bot.bot
+        except TelegramError as exc:
+            raise TransportError(f"cannot reach the Bot API: {exc}") from None
+        return BotInfo(me.id, me.username or "", bool(me.can_read_all_group_messages))
+
+    async def close(self) -> None:
+        try:
+            await self.bot.shutdown()
+        except Exception:  # noqa: BLE001  (shutting down: nothing left to do about it)
+            pass
+
+    async def get_updates(self, offset: int, timeout: int) -> list[dict[str, Any]]:
+        try:
+            result = await self.bot.do_api_request(
+                "getUpdates",
+                api_kwargs={"offset": offset, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES},
+                read_timeout=timeout + 10,
+            )
+        except TelegramError as exc:
+            raise _error(exc) from None
+        return list(result or [])
+
+    # --- incoming -----------------------------------------------------------------------------------
+    def parse(self, raw: dict[str, Any]) -> Event | None:
+        update = Update.de_json(raw, self.bot)
+        if update.callback_query:
+            cq = update.callback_query
+            if cq.message is None or not cq.data:
+                return None
+            return ButtonPress(
+                callback_id=cq.id, chat_id=cq.message.chat.id, message_id=cq.message.message_id,
+                sender=_sender(cq.from_user), data=cq.data,
+                thread_id=getattr(cq.message, "message_thread_id", None),
+            )
+        if update.my_chat_member:
+            m = update.my_chat_member
+            status = m.new_chat_member.status
+            kind = "bot_removed" if status in ("left", "kicked") else "bot_added"
+            return ChatEvent(chat_id=m.chat.id, kind=kind, actor=_sender(m.from_user), chat_title=m.chat.title)
+        msg = update.message or update.edited_message
+        if msg is None:
+            return None
+        if msg.migrate_to_chat_id:
+            return ChatEvent(chat_id=msg.chat.id, kind="migrated", new_chat_id=msg.migrate_to_chat_id)
+        if msg.from_user is None:
+            return None
+        reply = msg.reply_to_message
+        other = next((k for k in ("sticker", "voice", "video", "video_note", "audio", "document", "animation",
+                                  "location", "contact") if getattr(msg, k, None)), None)
+        return IncomingMessage(
+            chat_id=msg.chat.id, message_id=msg.message_id, sender=_sender(msg.from_user),
+            chat_type=msg.chat.type, chat_title=msg.chat.title, text=msg.text or msg.caption or "",
+            photos=(msg.photo[-1].file_id,) if msg.photo else (), other_media=other,
+            reply_to_message_id=reply.message_id if reply else None,
+            reply_to_sender=_sender(reply.from_user) if reply and reply.from_user else None,
+            reply_to_text=(reply.text or reply.caption or "") if reply else "",
+            reply_to_photos=(reply.photo[-1].file_id,) if reply and reply.photo else (),
+            thread_id=msg.message_thread_id if msg.is_topic_message else None,
+            edited=update.edited_message is not None,
+        )
+
+    # --- outgoing -----------------------------------------------------------------------------------
+    async def send(self, out: OutgoingMessage, edit_message_id: int | None = None) -> int | None:
+        try:
+            if out.kind == "answer_callback":
+                await self.bot.answer_callback_query(out.callback_id, text=out.text or None, show_alert=out.alert)
+                return None
+            markup = _markup(out)
+            if out.kind == "edit":
+                try:
+                    msg = await self.bot.edit_message_text(out.text, chat_id=out.chat_id, message_id=edit_message_id,
+                                                           reply_markup=markup)
+                except BadRequest as exc:
+                    if "not modified" in str(exc).lower():
+                        return edit_message_id
+                    raise
+                return edit_message_id if msg is True else msg.message_id
+            common: dict[str, Any] = {"chat_id": out.chat_id, "reply_markup": markup,
+                                      "message_thread_id": out.thread_id}
+            if out.reply_to_message_id:
+                common["reply_parameters"] = ReplyParameters(out.reply_to_message_id,
+                                                             allow_sending_without_reply=True)
+            if out.photo:
+                msg = await self.bot.send_photo(photo=out.photo, caption=out.text or None,
+                                                caption_entities=_entities(out), **common)
+            else:
+                msg = await self.bot.send_message(text=out.text, entities=_entities(out), **common)
+            return msg.message_id
+        except TelegramError as exc:
+            raise _error(exc) from None
+
+    async def set_commands(self) -> None:
+        await self.bot.set_my_commands([BotCommand(c, d) for c, d in BOT_COMMANDS_GROUP],
+                                       scope=BotCommandScopeAllGroupChats())
+        await self.bot.set_my_commands([BotCommand(c, d) for c, d in BOT_COMMANDS_PRIVATE],
+                                       scope=BotCommandScopeAllPrivateChats())
+
+    async def set_webhook(self, url: str, secret: str | None) -> None:
+        await self.bot.set_webhook(url, secret_token=secret, allowed_updates=ALLOWED_UPDATES)
+
+    async def delete_webhook(self) -> None:
+        await self.bot.delete_webhook()
+
+
+def _sender(user) -> Sender:
+    return Sender(user.id, user.full_name or user.username or str(user.id), bool(user.is_bot))
+
+
+def _markup(out: OutgoingMessage) -> InlineKeyboardMarkup | None:
+    if not out.buttons:
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.data) for b in row]
+                                 for row in out.buttons])
+
+
+def _entities(out: OutgoingMessage) -> list[MessageEntity] | None:
+    ents = []
+    for m in out.mentions:
+        if m.offset < 0 or m.offset + m.length > len(out.text):
+            continue
+        ents.append(MessageEntity(
+            MessageEntity.TEXT_MENTION, utf16_len(out.text[: m.offset]),
+            utf16_len(out.text[m.offset: m.offset + m.length]), user=User(m.user_id, "user", False)))
+    return ents or None
+
+
+def _error(exc: TelegramError) -> TransportError:
+    if isinstance(exc, RetryAfter):
+        ra = exc.retry_after
+        seconds = ra.total_seconds() if hasattr(ra, "total_seconds") else float(ra)
+        return TransportError(str(exc), retry_after=seconds)
+    if isinstance(exc, ChatMigrated):
+        return TransportError(str(exc), new_chat_id=exc.new_chat_id)
+    if isinstance(exc, (BadRequest, Forbidden)):
+        return TransportError(str(exc), permanent=True)
+    if isinstance(exc, TimedOut):
+        return TransportError(f"timed out: {exc}")
+    return TransportError(str(exc))
