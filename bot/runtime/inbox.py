@@ -38,8 +38,8 @@ class Inbox:
                 stmt = self._insert(InboundUpdate).values(
                     bot_id=self.bot_id, update_id=int(u["update_id"]), payload=json.dumps(u, ensure_ascii=False),
                     status="new", attempts=0, received_at=now,
-                ).on_conflict_do_nothing()
-                added += s.exec(stmt).rowcount or 0  # type: ignore[call-overload]
+                ).on_conflict_do_nothing().returning(InboundUpdate.update_id)
+                added += len(s.exec(stmt).all())  # type: ignore[call-overload]
             if advance_offset:
                 nxt = max(int(u["update_id"]) for u in updates) + 1
                 row = s.get(PollState, self.bot_id) or PollState(bot_id=self.bot_id, next_offset=0)
