@@ -59,7 +59,7 @@ def alembic_config(engine: Engine):
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Apply the alembic migrations (what `gridbot db upgrade`, `run` and `demo` do)."""
     from alembic import command
 
