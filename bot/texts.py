@@ -47,7 +47,7 @@ DUPLICATE_REPORT = "这条消息已登记为工单 #{number}。"
 
 # task card
 CARD = (
-    "{icon} 新工单 #{number}\n类别：{category}\n紧急程度：{urgency}{card_extra}\n"
+    "{icon} 工单 #{number}\n类别：{category}\n紧急程度：{urgency}{card_extra}\n"
     "内容：{text}\n反映人：{reporter}（{chat}）\n负责：{worker}\n"
     "受理时限：{accept_by}；办结时限：{resolve_by}\n状态：{state}"
 )

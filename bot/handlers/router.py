@@ -10,7 +10,7 @@ from bot import texts
 from bot.domain.roles import ChatKind, may_read_digest
 from bot.handlers.messages import Button, ButtonPress, ChatEvent, Event, IncomingMessage, OutgoingMessage
 from bot.services import cases, org, queries
-from bot.services.context import Actor, Context
+from bot.services.context import Actor, Context, Deferred
 from bot.store.tables import ChatSeen, PendingReport
 
 log = logging.getLogger(__name__)
@@ -126,6 +126,8 @@ def is_phrase(text: str, phrases: list[str]) -> bool:
 
 def worker_reply(ctx: Context, msg: IncomingMessage, actor: Actor) -> None:
     link = ctx.repo.link(msg.chat_id, msg.reply_to_message_id)
+    if link is None and ctx.may_defer and msg.reply_to_sender is not None and msg.reply_to_sender.is_bot:
+        raise Deferred()  # a reply faster than the sender could record the card it replies to
     if link is None or not link.kind.startswith("task_card"):
         return  # a reply to something that is not a task card: ordinary conversation
     case = ctx.repo.case(link.case_id)

@@ -12,11 +12,13 @@ from bot.classifier import Classifier
 from bot.runtime.inbox import Inbox
 from bot.runtime.processor import Clock, Processor, system_clock
 from bot.runtime.sender import OutboxSender
+from bot.services.context import Deferred
 from bot.settings import Settings
 from bot.transport.base import BotInfo, Transport, TransportError
 from bot.workcalendar import WorkCalendar
 
 log = logging.getLogger(__name__)
+DEFER_TRIES, DEFER_PAUSE = 40, 0.05  # an update may wait up to 2 s for the sender to record a message
 
 
 def make_transport(settings: Settings, kind: str | None = None) -> Transport:
@@ -130,13 +132,16 @@ class GridBot:
         """Handle stored updates in update_id order until none is left."""
         assert self.inbox is not None
         while rows := await asyncio.to_thread(self.inbox.pending, 100):
-            progressed = False
             for row in rows:
-                if await asyncio.to_thread(self.processor.process, row):
+                for attempt in range(DEFER_TRIES + 1):
+                    try:
+                        produced = await asyncio.to_thread(self.processor.process, row, attempt < DEFER_TRIES)
+                        break
+                    except Deferred:  # keep the order: later updates wait for this one
+                        self.sender.wake.set()
+                        await asyncio.sleep(DEFER_PAUSE)
+                if produced:
                     self.sender.wake.set()
-                progressed = True
-            if not progressed:
-                return
 
     async def _every(self, interval: float, job: Callable[[], Awaitable[None]]) -> None:
         while not self.stop_event.is_set():

@@ -12,7 +12,7 @@ from sqlalchemy import Engine
 
 from bot.classifier import Classifier
 from bot.handlers.router import handle
-from bot.services.context import Context
+from bot.services.context import Context, Deferred
 from bot.settings import Settings
 from bot.store.db import unit_of_work
 from bot.store.tables import InboundUpdate
@@ -34,11 +34,13 @@ class Processor:
         self.engine, self.transport, self.classifier = engine, transport, classifier
         self.settings, self.calendar, self.clock = settings, calendar, clock
 
-    def context(self, session) -> Context:
-        return Context(session, self.classifier, self.settings, self.calendar, now=self.clock())
+    def context(self, session, may_defer: bool = False) -> Context:
+        return Context(session, self.classifier, self.settings, self.calendar, now=self.clock(),
+                       may_defer=may_defer)
 
-    def process(self, row: InboundUpdate) -> bool:
-        """Handle one stored update exactly once. Returns True when it produced outgoing messages."""
+    def process(self, row: InboundUpdate, may_defer: bool = False) -> bool:
+        """Handle one stored update exactly once. Returns True when it produced outgoing messages;
+        raises Deferred when it should be tried again in a moment (may_defer only)."""
         key = (row.bot_id, row.update_id)
         try:
             event = self.transport.parse(json.loads(row.payload))
@@ -46,11 +48,13 @@ class Processor:
                 current = s.get(InboundUpdate, key, with_for_update=True)
                 if current is None or current.status != "new":
                     return False  # another worker, or an earlier run, already handled it
-                ctx = self.context(s)
+                ctx = self.context(s, may_defer)
                 if event is not None:
                     handle(ctx, event)
                 current.status, current.processed_at = "done", ctx.now
                 return bool(ctx.sent)
+        except Deferred:
+            raise
         except Exception as exc:  # noqa: BLE001  (one bad update must not stop the bot)
             log.exception("update %s failed", row.update_id)
             with unit_of_work(self.engine) as s:

@@ -17,6 +17,10 @@ from bot.store.tables import CaseEvent, Person
 from bot.workcalendar import WorkCalendar
 
 
+class Deferred(Exception):
+    """The update refers to a message the sender has just sent but not yet recorded: handle it a moment later."""
+
+
 @dataclass
 class Actor:
     """Who is acting: the Telegram sender, and the person record when the organisation knows them."""
@@ -41,6 +45,8 @@ class Context:
     calendar: WorkCalendar
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     sent: list[OutgoingMessage] = field(default_factory=list)
+    # False once an update has waited long enough for the sender to record the message it replies to
+    may_defer: bool = True
 
     def __post_init__(self) -> None:
         self.repo = Repo(self.session)

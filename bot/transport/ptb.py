@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 from typing import Any
 
 from telegram import (
@@ -62,11 +63,13 @@ class PTBTransport:
 
     async def get_updates(self, offset: int, timeout: int) -> list[dict[str, Any]]:
         try:
-            result = await self.bot.do_api_request(
-                "getUpdates",
-                api_kwargs={"offset": offset, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES},
-                read_timeout=timeout + 10,
-            )
+            with warnings.catch_warnings():  # raw JSON on purpose: the inbox stores exactly what Telegram sent
+                warnings.simplefilter("ignore")
+                result = await self.bot.do_api_request(
+                    "getUpdates",
+                    api_kwargs={"offset": offset, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES},
+                    read_timeout=timeout + 10,
+                )
         except TelegramError as exc:
             raise _error(exc) from None
         return list(result or [])
