@@ -75,18 +75,31 @@ def demo(keep: Annotated[Path | None, typer.Option(help="Keep the demo database 
 
 
 @app.command()
-def run(transport: Annotated[str | None, typer.Option(help="ptb or aiogram (default: setting).")] = None) -> None:
-    """Run the bot: token, Bot API URL and database from settings / GRIDBOT_* environment."""
+def run(
+    transport: Annotated[str | None, typer.Option(help="ptb or aiogram (default: setting).")] = None,
+    webhook: Annotated[str | None, typer.Option(help="Public HTTPS URL Telegram posts updates to.")] = None,
+    listen: Annotated[str, typer.Option(help="HOST:PORT the webhook server listens on.")] = "127.0.0.1:8443",
+) -> None:
+    """Run the bot (polling, or --webhook URL --listen HOST:PORT); settings from file / GRIDBOT_*."""
     from bot.runtime.app import GridBot, make_transport
     from bot.transport.base import TransportError
 
     s = settings()
     if not s.token:
         raise Fail("no bot token: set GRIDBOT_TOKEN or token = \"…\" in the config file")
+    if transport not in (None, "ptb", "aiogram"):
+        raise Fail(f"unknown transport {transport!r}: use ptb or aiogram")
+    if webhook and not s.webhook_secret:
+        raise Fail("webhook mode needs a secret: set GRIDBOT_WEBHOOK_SECRET (1-256 of A-Z a-z 0-9 _ -)")
     engine = engine_for(s, migrate=True)
     try:
-        t = make_transport(s, transport)
-        asyncio.run(GridBot(s, engine, t).run_forever())
+        bot = GridBot(s, engine, make_transport(s, transport))
+        if webhook:
+            from bot.runtime.webhook import run_webhook
+
+            asyncio.run(run_webhook(bot, webhook, listen, s.webhook_secret or ""))
+        else:
+            asyncio.run(bot.run_forever())
     except TransportError as exc:
         raise Fail(str(exc)) from None
     except KeyboardInterrupt:

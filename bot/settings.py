@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     send_chat_burst: int = 3
     send_max_attempts: int = 6
     poll_timeout: int = 25
+    webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
 
     @classmethod
     def settings_customise_sources(
