@@ -28,10 +28,10 @@ def make_transport(settings: Settings, kind: str | None = None) -> Transport:
     if kind == "aiogram":
         from bot.transport.aiogram import AiogramTransport
 
-        return AiogramTransport(settings.token, settings.api_base_url)
+        return AiogramTransport(settings.token, settings.api_base_url, settings.send_timeout)
     from bot.transport.ptb import PTBTransport
 
-    return PTBTransport(settings.token, settings.api_base_url)
+    return PTBTransport(settings.token, settings.api_base_url, settings.send_timeout)
 
 
 class GridBot:

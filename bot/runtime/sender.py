@@ -21,6 +21,7 @@ from bot.transport.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
+COALESCIBLE = {"notice", "report_ack"}  # notices nobody needs to reply to
 CAPTION_LIMIT = 1024
 
 
@@ -61,6 +62,15 @@ class OutboxSender:
         with unit_of_work(self.engine) as s:
             rows = s.exec(select(OutboxMessage).where(OutboxMessage.status == "pending")
                           .order_by(col(OutboxMessage.id)).limit(2000)).all()
+        per_chat: dict[int, int] = {}
+        for r in rows:
+            if r.method == "send_message":
+                per_chat[r.chat_id] = per_chat.get(r.chat_id, 0) + 1
+        crowded = [c for c, n in per_chat.items() if n > self.settings.coalesce_after]
+        if crowded:
+            for chat_id in crowded:
+                self._coalesce(chat_id)
+            return self._heads(now)
         heads: dict[int, OutboxMessage] = {}
         for r in rows:
             if r.method == "answer_callback":
@@ -69,6 +79,30 @@ class OutboxSender:
                 heads.setdefault(r.chat_id, r)
         due = [r for r in heads.values() if _aware(r.next_attempt_at) <= now]
         return sorted(due, key=lambda r: r.id)
+
+    def _coalesce(self, chat_id: int) -> None:
+        """A burst for one chat: plain notices (no buttons, no photo, nothing replies to them) become one
+        message listing them, instead of queueing for minutes behind the group's 20/min limit."""
+        with unit_of_work(self.engine) as s:
+            rows = s.exec(select(OutboxMessage).where(OutboxMessage.chat_id == chat_id,
+                                                      OutboxMessage.status == "pending",
+                                                      OutboxMessage.method == "send_message")
+                          .order_by(col(OutboxMessage.id))).all()
+            plain = []
+            for r in rows:
+                out = OutgoingMessage.from_json(json.loads(r.payload))
+                if not out.buttons and not out.photo and (r.link_kind or "notice") in COALESCIBLE:
+                    plain.append((r, out))
+            if len(plain) < 2:
+                return
+            first, first_out = plain[0]
+            lines = [f"📋 近期通知（{len(plain)} 条）"] + [f"• {o.text}" for _, o in plain]
+            merged = OutgoingMessage(chat_id=chat_id, text="\n".join(lines), thread_id=first_out.thread_id)
+            first.payload = json.dumps(merged.to_json(), ensure_ascii=False)
+            first.link_kind = None
+            for r, _ in plain[1:]:
+                r.status, r.error = "coalesced", f"merged into outbox {first.id}"
+            log.info("coalesced %d notices for chat %s", len(plain), chat_id)
 
     async def drain_once(self) -> tuple[int, float]:
         """Send what may be sent now. Returns (sent count, seconds until something may be sent)."""

@@ -45,10 +45,10 @@ log = logging.getLogger(__name__)
 class AiogramTransport:
     name = "aiogram"
 
-    def __init__(self, token: str, api_base_url: str):
+    def __init__(self, token: str, api_base_url: str, timeout: float = 10.0):
         self.api = TelegramAPIServer.from_base(api_base_url.rstrip("/"))
         try:
-            self.bot = Bot(token, session=AiohttpSession(api=self.api))
+            self.bot = Bot(token, session=AiohttpSession(api=self.api, timeout=timeout))
         except Exception as exc:  # aiogram validates the token's shape
             raise TransportError(f"bad bot token: {exc}", permanent=True) from None
         self.token = token

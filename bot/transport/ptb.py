@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import warnings
 from typing import Any
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")  # RetryAfter.retry_after as a timedelta (PTB 22.2+), no warning
 
 from telegram import (
     Bot,
@@ -37,13 +40,14 @@ log = logging.getLogger(__name__)
 class PTBTransport:
     name = "ptb"
 
-    def __init__(self, token: str, api_base_url: str):
+    def __init__(self, token: str, api_base_url: str, timeout: float = 10.0):
         base = api_base_url.rstrip("/")
         self.bot = Bot(
             token,
             base_url=f"{base}/bot",
             base_file_url=f"{base}/file/bot",
-            request=HTTPXRequest(connection_pool_size=8, read_timeout=10, connect_timeout=5),
+            request=HTTPXRequest(connection_pool_size=8, read_timeout=timeout, write_timeout=timeout,
+                                 connect_timeout=min(5.0, timeout)),
             get_updates_request=HTTPXRequest(read_timeout=10, connect_timeout=5),
         )
 
