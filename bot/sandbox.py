@@ -3,6 +3,7 @@ talking real HTTP on 127.0.0.1. Used by `gridbot demo` and the end-to-end tests.
 
 from __future__ import annotations
 
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from sqlalchemy import Engine
 
 from bot.runtime.app import GridBot, make_transport
 from bot.runtime.processor import Clock, system_clock
+from bot.runtime.webhook import WebhookServer
 from bot.services.org import import_org
 from bot.settings import Settings
 from bot.store.db import make_engine, unit_of_work, upgrade
@@ -42,6 +44,12 @@ BINDINGS = [(RESIDENTS, "cy-01", "resident_group"), (WORKERS, "cy-01", "worker_g
             (COMMAND, "cy-community", "command_group"), (RESIDENTS_2, "cy-02", "resident_group")]
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 @dataclass
 class LocalBot:
     standin: StandIn
@@ -67,7 +75,7 @@ def sandbox_settings(database_url: str, base_url: str, transport: str = "ptb", *
 @asynccontextmanager
 async def local_bot(database_url: str | None = None, *, engine: Engine | None = None, transport: str = "ptb",
                     clock: Clock = system_clock, start: bool = True, classifier: Any = None,
-                    **overrides: Any) -> AsyncIterator[LocalBot]:
+                    mode: str = "polling", **overrides: Any) -> AsyncIterator[LocalBot]:
     engine = engine or make_engine(database_url or "sqlite://")
     upgrade(engine)
     with unit_of_work(engine) as s, resources.as_file(
@@ -80,11 +88,19 @@ async def local_bot(database_url: str | None = None, *, engine: Engine | None = 
     try:
         settings = sandbox_settings(engine.url.render_as_string(hide_password=False), base, transport, **overrides)
         gridbot = GridBot(settings, engine, make_transport(settings), clock=clock, classifier=classifier)
+        webhook = None
         if start:
-            await gridbot.start()
+            await gridbot.start(polling=mode == "polling")
+            if mode == "webhook":
+                port = free_port()
+                webhook = WebhookServer(gridbot, f"http://127.0.0.1:{port}/telegram", f"127.0.0.1:{port}",
+                                        "sandbox-secret")
+                await webhook.start()
         try:
             yield LocalBot(standin, tg, gridbot, engine, settings)
         finally:
+            if webhook:
+                await webhook.stop()
             if start:
                 await gridbot.stop()
     finally:

@@ -25,6 +25,16 @@ async def lb(transport, tmp_path):
         yield bot
 
 
+@pytest_asyncio.fixture(params=[("ptb", "webhook"), ("aiogram", "webhook"), ("aiogram", "polling")],
+                        ids=lambda p: "-".join(p))
+async def lb_mode(request, tmp_path):
+    """The other adapter and the webhook mode (lb_db covers PTB polling)."""
+    transport, mode = request.param
+    async with local_bot(f"sqlite:///{tmp_path / 'e2e.db'}", transport=transport, mode=mode, **FAST_SEND) as bot:
+        await bot.bind_all()
+        yield bot
+
+
 @pytest_asyncio.fixture(params=["sqlite", "postgresql"])
 async def lb_db(request, tmp_path):
     """The same on both databases (PTB transport)."""

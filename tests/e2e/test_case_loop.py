@@ -25,7 +25,17 @@ LIGHT = "5栋楼道的路灯坏了好几天了，晚上黑漆漆的"
 
 
 async def test_report_acknowledge_progress_resolve_confirm(lb_db):
-    tg, engine = lb_db.tg, lb_db.engine
+    await full_loop(lb_db)
+
+
+async def test_full_loop_with_aiogram_and_webhook(lb_mode):
+    await full_loop(lb_mode)
+    polling = any(t.get_name() == "poll" for t in lb_mode.bot.tasks)
+    assert bool((await lb_mode.tg.webhook_info()).get("url")) != polling
+
+
+async def full_loop(lb):
+    tg, engine = lb.tg, lb.engine
     # 王阿姨 reports with a photo; the bot answers her with the number, the worker and the deadline
     reply, card = await report(tg, RESIDENTS, RESIDENT, DRAIN, photo=True)
     number = said_number(reply)
