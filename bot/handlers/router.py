@@ -118,10 +118,12 @@ def update_reported_text(ctx: Context, msg: IncomingMessage) -> None:
     cases.notify.refresh_card(ctx, case)
 
 
-def is_phrase(text: str, phrases: list[str]) -> bool:
-    """A short reply that is, or starts with, one of the phrases ("收到，马上去" counts)."""
+def is_phrase(text: str, phrases: list[str], *, max_len: int | None = None) -> bool:
+    """A reply that opens with one of the phrases ("收到，马上去"), or closes with one ("下水道疏通了，已处理")."""
     t = text.strip().strip("!！。.~～ ").lower()
-    return any(t == p.lower() or (t.startswith(p.lower()) and len(t) <= len(p) + 12) for p in phrases)
+    if max_len is not None and len(t) > max_len:
+        return False
+    return any(t.startswith(p.lower()) or t.endswith(p.lower()) for p in phrases if p)
 
 
 def worker_reply(ctx: Context, msg: IncomingMessage, actor: Actor) -> None:
@@ -141,7 +143,7 @@ def worker_reply(ctx: Context, msg: IncomingMessage, actor: Actor) -> None:
         return
     if text and is_phrase(text, ctx.settings.done_phrases):
         answer = cases.resolve(ctx, case, actor, text, msg.photos)
-    elif text and not msg.photos and is_phrase(text, ctx.settings.ack_phrases):
+    elif text and not msg.photos and is_phrase(text, ctx.settings.ack_phrases, max_len=30):
         answer = cases.acknowledge(ctx, case, actor)
     else:
         answer = cases.progress(ctx, case, actor, text, msg.photos)
