@@ -66,7 +66,7 @@ def engine_for(s: Settings, *, migrate: bool = True):
 @app.command()
 def demo(keep: Annotated[Path | None, typer.Option(help="Keep the demo database in this folder.")] = None,
          transport: Annotated[str, typer.Option(help="ptb or aiogram.")] = "ptb") -> None:
-    """Play a scripted morning in one grid over real HTTP to a local Bot API stand-in, print the chats."""
+    """Play a scripted morning in one grid against a local Bot API stand-in."""
     from bot.demo import run_demo
 
     if transport not in ("ptb", "aiogram"):
@@ -80,7 +80,7 @@ def run(
     webhook: Annotated[str | None, typer.Option(help="Public HTTPS URL Telegram posts updates to.")] = None,
     listen: Annotated[str, typer.Option(help="HOST:PORT the webhook server listens on.")] = "127.0.0.1:8443",
 ) -> None:
-    """Run the bot (polling, or --webhook URL --listen HOST:PORT); settings from file / GRIDBOT_*."""
+    """Run the bot: polling, or --webhook URL --listen HOST:PORT."""
     from bot.runtime.app import GridBot, make_transport
     from bot.transport.base import TransportError
 
