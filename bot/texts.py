@@ -81,6 +81,11 @@ TRANSFER_NOBODY = "本单位没有其他可转派的网格员。"
 TRANSFERRED_WORKERS = "🔀 #{number} 已由{actor}转派给{worker}。"
 TRANSFERRED_RESIDENTS = "🔀 #{number} 已转交网格员{worker}处理。"
 
+RECAT_USAGE = "用法：回复任务卡片发送 /recat <类别代码>，代码为：{codes}"
+RECAT_SAME = "#{number} 已是“{category}”类。"
+RECAT_DONE = "🏷️ #{number} 类别已由“{old}”改为“{new}”，已记录用于改进自动分类。"
+NEEDS_CARD_REPLY = "请回复任务卡片发送此命令。"
+
 # queries
 STATUS = (
     "工单 #{number}\n状态：{state}\n类别：{category}\n紧急程度：{icon} {urgency}\n负责：{worker}\n"

@@ -170,6 +170,20 @@ def on_command(ctx: Context, msg: IncomingMessage, actor: Actor, name: str, args
         digest(ctx, msg, actor, args)
     elif name == "report":
         explicit_report(ctx, msg, actor, args)
+    elif name == "recat":
+        case_command(ctx, msg, actor, lambda case: cases.recategorize(ctx, case, actor, args.strip().lower()))
+
+
+def case_command(ctx: Context, msg: IncomingMessage, actor: Actor, act) -> None:
+    """A command sent as a reply to a task card acts on that card's case."""
+    link = ctx.repo.link(msg.chat_id, msg.reply_to_message_id) if msg.reply_to_message_id else None
+    case = ctx.repo.case(link.case_id) if link and link.kind.startswith("task_card") else None
+    if case is None:
+        reply(ctx, msg, texts.NEEDS_CARD_REPLY)
+    elif not cases.may_handle(ctx, case, actor):
+        reply(ctx, msg, texts.NOT_ALLOWED_CASE)
+    else:
+        reply(ctx, msg, act(case), case_id=case.id, link_kind="task_card")
 
 
 def digest(ctx: Context, msg: IncomingMessage, actor: Actor, args: str) -> None:

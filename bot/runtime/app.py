@@ -48,7 +48,7 @@ class GridBot:
         self.tasks: list[asyncio.Task] = []
         self.info: BotInfo | None = None
         self.inbox: Inbox | None = None
-        self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = []
+        self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = [(30.0, self.expire_questions)]
 
     async def start(self, *, polling: bool = True) -> BotInfo:
         self.info = await self.transport.start()
@@ -142,6 +142,10 @@ class GridBot:
                         await asyncio.sleep(DEFER_PAUSE)
                 if produced:
                     self.sender.wake.set()
+
+    async def expire_questions(self) -> None:
+        """"要上报吗?" questions nobody answered within ask_timeout_minutes are forgotten."""
+        await asyncio.to_thread(self.processor.run_job, lambda ctx: ctx.repo.expire_pending(ctx.now))
 
     async def _every(self, interval: float, job: Callable[[], Awaitable[None]]) -> None:
         while not self.stop_event.is_set():

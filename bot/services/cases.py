@@ -14,9 +14,11 @@ from bot.domain.roles import Role, may_handle_case
 from bot.handlers.messages import Button, Sender
 from bot.services import notify
 from bot.services.context import Actor, Context
-from bot.store.tables import Case, ChatBinding, Person
+from bot.store.tables import Case, ChatBinding, Correction, Person
 
 log = logging.getLogger(__name__)
+CATEGORY_CODES = ("environment", "facilities", "utilities", "safety", "security", "dispute", "property",
+                  "order", "traffic", "welfare", "health", "market", "ecology", "other")
 MAX_CASE_TEXT = 4000
 
 
@@ -250,3 +252,20 @@ def transfer(ctx: Context, case: Case, actor: Actor, to: Person, reason: str = "
     notify.to_residents(ctx, case, texts.fmt(texts.TRANSFERRED_RESIDENTS, number=case.number, worker=to.name))
     notify.refresh_card(ctx, case)
     return text
+
+
+def recategorize(ctx: Context, case: Case, actor: Actor, code: str) -> str:
+    """A worker corrects the category (/recat): audit-logged, remembered for `gridbot rules suggest`."""
+    names = ctx.classifier.taxonomy
+    if code not in CATEGORY_CODES:
+        return texts.fmt(texts.RECAT_USAGE, codes=" ".join(CATEGORY_CODES))
+    if code == case.category:
+        return texts.fmt(texts.RECAT_SAME, number=case.number, category=names.category_name(code))
+    before = case.category
+    ctx.session.add(Correction(case_id=case.id, text=case.text, old_category=before, new_category=code,
+                               actor_tg_id=actor.sender.id, at=ctx.now))
+    case.category, case.subcategory = code, None
+    ctx.log(case.id, actor, "recategorize", case.state, case.state, f"{before} → {code}")
+    notify.refresh_card(ctx, case)
+    return texts.fmt(texts.RECAT_DONE, number=case.number, old=names.category_name(before),
+                     new=names.category_name(code))

@@ -1,0 +1,85 @@
+"""The three confidence bands through the real conversation: open a case, ask the writer, or stay silent;
+and a worker's /recat correction."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest_asyncio
+from sqlmodel import select
+
+from bot.sandbox import RESIDENT, RESIDENT_2, RESIDENTS, WORKER, WORKERS, local_bot
+from bot.store.db import unit_of_work
+from bot.store.tables import Correction, PendingReport
+from tests.e2e.conftest import FAST_SEND
+from tests.e2e.transcript import buttons, cases, has, report, text_of
+
+DRAIN = "3号楼门口下水道堵了，污水都漫到路上了"
+
+
+@pytest_asyncio.fixture
+async def asking(tmp_path, transport):
+    """Every report falls in the middle band: the bot asks instead of opening."""
+    async with local_bot(f"sqlite:///{tmp_path / 'b.db'}", transport=transport, open_threshold=1.01,
+                         ask_threshold=0.0, **FAST_SEND) as lb:
+        await lb.bind_all()
+        yield lb
+
+
+async def test_unsure_asks_the_writer_who_alone_may_answer(asking):
+    tg = asking.tg
+    said = await tg.say(RESIDENTS, RESIDENT, DRAIN)
+    question = (await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"]))[0]
+    assert "要上报" in text_of(question) and set(buttons(question)) == {"上报", "不用"}
+    assert cases(asking.engine) == []
+    cq = await tg.press(RESIDENTS, question["message_id"], RESIDENT_2, buttons(question)["上报"])
+    assert "只有发消息的居民" in (await tg.wait_for_answer(cq))["text"]
+    cq = await tg.press(RESIDENTS, question["message_id"], RESIDENT, buttons(question)["上报"])
+    await tg.wait_for_answer(cq)
+    opened = await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"], predicate=has("已受理"))
+    assert opened[0]["reply_to_message"]["message_id"] == said["message_id"]
+    await tg.wait_for_edit(RESIDENTS, question["message_id"], predicate=has("已上报"))
+    [case] = cases(asking.engine)
+    assert case.source_message_id == said["message_id"] and case.reporter_tg_id == RESIDENT.id
+
+
+async def test_no_thanks_and_expiry_forget_the_question(asking):
+    tg = asking.tg
+    said = await tg.say(RESIDENTS, RESIDENT, DRAIN)
+    question = (await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"]))[0]
+    cq = await tg.press(RESIDENTS, question["message_id"], RESIDENT, buttons(question)["不用"])
+    await tg.wait_for_answer(cq)
+    await tg.wait_for_edit(RESIDENTS, question["message_id"], predicate=has("不上报"))
+    # a second question, left unanswered past the timeout, is forgotten
+    said = await tg.say(RESIDENTS, RESIDENT_2, "5栋楼道堆满了杂物，过不去")
+    question = (await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"]))[0]
+    asking.bot.processor.clock = lambda: datetime.now(UTC) + timedelta(minutes=31)
+    await asking.bot.expire_questions()
+    cq = await tg.press(RESIDENTS, question["message_id"], RESIDENT_2, buttons(question)["上报"])
+    assert "过期" in (await tg.wait_for_answer(cq))["text"]
+    assert cases(asking.engine) == []
+    with unit_of_work(asking.engine) as s:
+        assert sorted(p.status for p in s.exec(select(PendingReport))) == ["dismissed", "expired"]
+
+
+async def test_chit_chat_stays_silent_even_when_asking(asking):
+    said = await asking.tg.say(RESIDENTS, RESIDENT, "谢谢大家，晚安")
+    await asking.tg.wait_quiet(0.5)
+    assert await asking.tg.messages(RESIDENTS, from_bot=True, after=said["message_id"]) == []
+
+
+async def test_worker_recategorizes_by_replying_to_the_card(lb):
+    tg = lb.tg
+    _, card = await report(tg, RESIDENTS, RESIDENT, DRAIN)
+    said = await tg.say(WORKERS, WORKER, "/recat facilities", reply_to=card["message_id"])
+    await tg.wait_for_bot(WORKERS, 1, after=said["message_id"], predicate=has("类别已由"))
+    await tg.wait_for_edit(WORKERS, card["message_id"], predicate=has("市政设施"))
+    said = await tg.say(WORKERS, WORKER, "/recat nonsense", reply_to=card["message_id"])
+    await tg.wait_for_bot(WORKERS, 1, after=said["message_id"], predicate=has("用法"))
+    said = await tg.say(WORKERS, WORKER, "/recat other")
+    await tg.wait_for_bot(WORKERS, 1, after=said["message_id"], predicate=has("请回复任务卡片"))
+    case = cases(lb.engine)[0]
+    assert case.category == "facilities"
+    with unit_of_work(lb.engine) as s:
+        [corr] = s.exec(select(Correction)).all()
+        assert (corr.new_category, corr.text) == ("facilities", DRAIN)
