@@ -129,6 +129,54 @@ def org_import(file: Annotated[Path, typer.Argument(help="Organisation YAML, e.g
     print(f"imported {summary.units} units, {summary.people} people, {summary.roles} roles, {summary.chats} chats")
 
 
+@app.command("classify")
+def classify(explain: Annotated[bool, typer.Option("--explain", help="Say why, in Chinese.")] = False) -> None:
+    """Classify messages: one per stdin line → one JSON object per line."""
+    from bot.classifier.cli import classify_command
+
+    classify_command(explain=explain, config=settings().categories_file)
+
+
+@app.command("eval")
+def evaluate(
+    file: Annotated[Path | None, typer.Option("--file", help="Score this JSONL file instead.")] = None,
+    data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder of the shared data.")] = None,
+) -> None:
+    """Measure the classifier on the labelled messages in ../shared/data."""
+    from bot.classifier.cli import eval_command
+
+    eval_command(file=file, data_dir=data_dir)
+
+
+@rules_app.command("check")
+def rules_check() -> None:
+    """Validate config/categories.yaml; list keywords claimed by two categories."""
+    from bot.classifier.cli import rules_check_command
+
+    rules_check_command(config=settings().categories_file)
+
+
+@rules_app.command("suggest")
+def rules_suggest(top: Annotated[int, typer.Option(help="Candidates per category.")] = 10) -> None:
+    """Mine workers' /recat corrections for candidate keywords per category."""
+    from sqlmodel import select
+
+    from bot.classifier.suggest import suggest_keywords
+    from bot.store.db import unit_of_work
+    from bot.store.tables import Case, Correction
+
+    engine = engine_for(settings())
+    with unit_of_work(engine) as s:
+        corrections = [(c.text, c.new_category) for c in s.exec(select(Correction).order_by(Correction.id))]
+        corrected = {t for t, _ in corrections}
+        others = [t for t in s.exec(select(Case.text).limit(20000)) if t not in corrected]
+    if not corrections:
+        print("no corrections yet: workers correct a category by replying /recat <code> to a task card")
+        return
+    for code, words in suggest_keywords(corrections, others, top=top).items():
+        print(f"{code}: {'、'.join(words) if words else '(none)'}")
+
+
 @outbox_app.callback()
 def outbox_list(ctx: typer.Context,
                 all_rows: Annotated[bool, typer.Option("--all", help="Also pending rows.")] = False) -> None:
