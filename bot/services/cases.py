@@ -25,7 +25,7 @@ MAX_CASE_TEXT = 4000
 def route(ctx: Context, grid_id: int, category: str) -> Person | None:
     """The grid worker who takes this category in this grid; else the general worker; else the leader."""
     general = None
-    for membership, person in _workers(ctx, grid_id):
+    for membership, person in ctx.repo.workers_of(grid_id):
         cats = [c.strip() for c in membership.categories.split(",") if c.strip()]
         if category in cats:
             return person
@@ -35,20 +35,6 @@ def route(ctx: Context, grid_id: int, category: str) -> Person | None:
         return general
     leaders = ctx.repo.people_with_role(grid_id, Role.GRID_LEADER)
     return leaders[0] if leaders else None
-
-
-def _workers(ctx: Context, unit_id: int):
-    from sqlmodel import col, select
-
-    from bot.store.tables import Membership
-
-    q = (
-        select(Membership, Person)
-        .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(Membership.unit_id == unit_id, Membership.role == Role.GRID_WORKER.value)
-        .order_by(Membership.id)
-    )
-    return list(ctx.session.exec(q))
 
 
 def set_deadlines(ctx: Context, case: Case, start=None) -> None:
@@ -235,7 +221,7 @@ def feedback(ctx: Context, case: Case, actor: Actor, fixed: bool) -> str | None:
 
 
 def transfer_choices(ctx: Context, case: Case) -> list[Person]:
-    return [p for _, p in _workers(ctx, case.unit_id) if p.id != case.assignee_id]
+    return [p for _, p in ctx.repo.workers_of(case.unit_id) if p.id != case.assignee_id]
 
 
 def transfer(ctx: Context, case: Case, actor: Actor, to: Person, reason: str = "") -> str:

@@ -9,7 +9,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from bot.domain.case import OPEN_STATES, CaseState
-from bot.domain.roles import ChatKind, Role, UnitKind
+from bot.domain.roles import ChatKind, Role
 from bot.handlers.messages import OutgoingMessage
 from bot.store.tables import (
     Case,
@@ -90,8 +90,15 @@ class Repo:
         q = select(Membership).where(Membership.person_id == person_id, Membership.role == Role.ADMIN.value)
         return self.s.exec(q).first() is not None
 
-    def worker_categories(self) -> dict[int, list[str]]:
-        return {}
+    def workers_of(self, unit_id: int) -> list[tuple[Membership, Person]]:
+        """Grid workers of the unit with their memberships (which carry the categories they take)."""
+        q = (
+            select(Membership, Person)
+            .join(Person, col(Person.id) == col(Membership.person_id))
+            .where(Membership.unit_id == unit_id, Membership.role == Role.GRID_WORKER.value)
+            .order_by(Membership.id)
+        )
+        return list(self.s.exec(q))
 
     # --- chats ----------------------------------------------------------------------------------
     def binding(self, chat_id: int, *, active_only: bool = True) -> ChatBinding | None:
@@ -198,11 +205,4 @@ class Repo:
         return row
 
 
-def state_counts(cases: list[Case]) -> dict[str, int]:
-    counts: dict[str, int] = {s.value: 0 for s in CaseState}
-    for c in cases:
-        counts[c.state] = counts.get(c.state, 0) + 1
-    return counts
-
-
-__all__ = ["Repo", "state_counts", "UnitKind"]
+__all__ = ["Repo"]
