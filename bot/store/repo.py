@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
-from bot.domain.case import OPEN_STATES, CaseState
+from bot.domain.case import OPEN_STATES
 from bot.domain.roles import ChatKind, Role
 from bot.handlers.messages import OutgoingMessage
 from bot.store.tables import (
