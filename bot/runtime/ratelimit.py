@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass
@@ -11,14 +11,16 @@ class Bucket:
     rate: float  # tokens per second
     capacity: float
     tokens: float = -1.0
-    stamp: float = field(default_factory=time.monotonic)
+    stamp: float | None = None  # set by the first look, in the caller's clock
 
     def __post_init__(self) -> None:
         if self.tokens < 0:
             self.tokens = self.capacity
 
     def _refill(self, now: float) -> None:
-        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        if self.stamp is None:
+            self.stamp = now
+        self.tokens = min(self.capacity, self.tokens + max(0.0, now - self.stamp) * self.rate)
         self.stamp = now
 
     def wait_time(self, now: float) -> float:
