@@ -1,0 +1,277 @@
+"""The classifier: normalise → jieba tokens (one pass) → rule evidence → report / category / urgency / place.
+
+`confidence` is the estimated probability that the message is a problem report; `is_report` is
+`confidence >= REPORT_THRESHOLD`. The bot's bands (settings.open_threshold / ask_threshold) read the
+same number: open a case, ask "要上报吗?", or stay silent. `category`, `subcategory` and `urgency` are
+filled whenever a rule matched and no non-report filter fired, also below the threshold, so a case
+opened after the resident answers 上报 still has them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from bot.classifier import normalize as norm
+from bot.classifier.location import extract_location
+from bot.classifier.rules import Evidence, Ruleset
+from bot.classifier.segment import build_tokenizer
+from bot.classifier.taxonomy import URGENCY_NAMES, Taxonomy
+
+REPORT_THRESHOLD = 0.5
+
+# weights of the report score (a logit); chosen on ../shared/data/public and our own examples
+W_BIAS = -2.6
+W_KEYWORD = 3.3
+W_KEYWORD_MORE = 0.5
+W_TOPIC = 1.1
+W_TOPIC_MORE = 0.3
+W_PAIR = 3.0
+W_PROBLEM = 2.1
+W_PROBLEM_MORE = 0.6
+W_RED = 6.0
+W_QUESTION = -2.4
+W_SUGGESTION = -2.2
+W_FILTER = -6.0
+W_ROLE = -2.2
+W_NOTHING_SHORT = -1.0
+
+FILTER_NAMES = {
+    "non_text": "不是文字（图片、表情、链接）",
+    "greeting": "问候、应答或祝福",
+    "resolved": "说的是已经解决或致谢",
+    "notice": "通知公告",
+    "broadcast": "提醒大家注意的宣传",
+    "consult": "咨询、求推荐或互助信息",
+}
+ROLE_NAMES = {
+    "grid_worker": "网格员",
+    "grid_leader": "网格长",
+    "secretary": "社区书记",
+    "dept_liaison": "部门联络员",
+    "admin": "管理员",
+    "resident": "居民",
+}
+
+
+@dataclass(frozen=True)
+class Classification:
+    is_report: bool
+    category: str | None
+    subcategory: str | None
+    urgency: str | None
+    confidence: float
+    keywords: tuple[str, ...] = ()
+    location: str | None = None
+    emergency: tuple[str, ...] = ()
+    reason: str | None = None  # why it is not a report, when a filter decided (e.g. "notice")
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["keywords"] = list(self.keywords)
+        d["emergency"] = list(self.emergency)
+        return d
+
+
+@dataclass
+class Analysis:
+    """Everything classify() looked at; explain() turns it into sentences."""
+
+    text: str
+    normalized: str
+    tokens: list[str]
+    evidence: Evidence
+    result: Classification
+    problem: list[str] = field(default_factory=list)
+    question: str | None = None
+    suggestion: str | None = None
+    complaint_question: str | None = None
+    filter: tuple[str, str] | None = None
+    role_notice: bool = False
+    excluded: list[tuple[str, str]] = field(default_factory=list)
+
+
+class Classifier:
+    def __init__(self, taxonomy: Taxonomy, *, use_cache: bool = True):
+        self.taxonomy = taxonomy
+        self.rules = Ruleset(taxonomy)
+        self.tokenizer = build_tokenizer(self.rules.vocabulary(), use_cache=use_cache)
+        self._lcut = self.tokenizer.lcut
+        norm.warm()
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Classifier:
+        """The packaged config/categories.yaml (package bot.defaults), or the file at `path`."""
+        return cls(Taxonomy.load(path))
+
+    # ---- the contract -----------------------------------------------------------------------------
+    def classify(self, text: str, *, role: str | None = None) -> Classification:
+        return self.analyse(text, role=role).result
+
+    def non_report_reason(self, text: str) -> str | None:
+        """Chinese reason when a non-report filter matches the message, else None."""
+        hit = self.rules.non_report_reason(norm.normalize(text))
+        return FILTER_NAMES.get(hit[0]) if hit else None
+
+    def tokens(self, text: str) -> list[str]:
+        """The jieba tokens the rules see (normalised text, HMM off)."""
+        return self._lcut(norm.normalize(text), HMM=False)
+
+    # ---- the work ---------------------------------------------------------------------------------
+    def analyse(self, text: str, *, role: str | None = None) -> Analysis:
+        rules = self.rules
+        normalized = norm.normalize(text)
+        if not norm.has_content(normalized):
+            result = Classification(False, None, None, None, 0.0, reason="non_text")
+            return Analysis(text, normalized, [], Evidence(), result, filter=("non_text", text.strip()))
+        tokens = self._lcut(normalized, HMM=False)
+        ev = rules.match(tokens)
+        an = Analysis(text, normalized, tokens, ev, None)  # type: ignore[arg-type]
+        if rules.exclusions and ev.scores:
+            an.excluded = [(rules.subs[i].key, w) for i, w in rules.apply_exclusions(ev, normalized)]
+
+        red = bool(ev.red_global or ev.red_subs)
+        score = W_BIAS
+        if ev.n_keywords or ev.red_subs:
+            score += W_KEYWORD + W_KEYWORD_MORE * min(ev.n_keywords - 1, 2)
+        elif ev.n_topics:
+            score += W_TOPIC + W_TOPIC_MORE * min(ev.n_topics - 1, 2)
+        if ev.pairs:
+            score += W_PAIR
+        if rules.problem is not None:
+            an.problem = [m.group(0) for m in rules.problem.finditer(normalized)]
+            if an.problem:
+                score += W_PROBLEM + W_PROBLEM_MORE * min(len(an.problem) - 1, 2)
+        if red:
+            score += W_RED
+        if rules.complaint_question is not None:
+            m = rules.complaint_question.search(normalized)
+            an.complaint_question = m.group(0) if m else None
+        if rules.question is not None and not an.complaint_question:
+            m = rules.question.search(normalized)
+            if m:
+                an.question = m.group(0)
+                score += W_QUESTION
+        if rules.suggestion is not None:
+            m = rules.suggestion.search(normalized)
+            if m:
+                an.suggestion = m.group(0)
+                score += W_SUGGESTION
+        if not red:
+            an.filter = rules.non_report_reason(normalized)
+            if an.filter:
+                score += W_FILTER
+            if role in rules.notice_roles:
+                an.role_notice = True
+                score += W_ROLE
+        if not ev.scores and not an.problem and len(normalized) <= 4:
+            score += W_NOTHING_SHORT
+        confidence = 1.0 / (1.0 + math.exp(-score))
+
+        sub = self._choose(ev)
+        category = subcategory = urgency = None
+        keywords: tuple[str, ...] = ()
+        emergency: tuple[str, ...] = ()
+        if an.filter is None and (sub is not None or confidence >= REPORT_THRESHOLD):
+            if sub is not None:
+                s = rules.subs[sub]
+                category, subcategory = s.category, s.code
+                keywords = tuple(ev.words.get(sub, ()))
+                if s.report is False:  # e.g. welfare.consult: answer, do not open a case
+                    confidence = min(confidence, 0.3)
+            else:
+                category = "other"
+            urgency, emergency = self._urgency(ev, sub)
+            extra = [w for w, _ in ev.red_global if w not in keywords]
+            keywords = keywords + tuple(dict.fromkeys(extra))
+        elif an.filter is None:
+            keywords = tuple(dict.fromkeys(w for words in ev.words.values() for w in words))
+        confidence = round(confidence, 3)
+        an.result = Classification(
+            is_report=confidence >= REPORT_THRESHOLD,
+            category=category,
+            subcategory=subcategory,
+            urgency=urgency,
+            confidence=confidence,
+            keywords=keywords,
+            location=extract_location(normalized),
+            emergency=emergency,
+            reason=an.filter[0] if an.filter else ("role_notice" if an.role_notice else None),
+        )
+        return an
+
+    def _choose(self, ev: Evidence) -> int | None:
+        if not ev.scores:
+            return None
+        pool = ev.red_subs & ev.scores.keys() or ev.scores.keys()
+        # highest score; then a keyword-backed sub-category over a topic-only one; then YAML order
+        return max(pool, key=lambda i: (ev.scores[i], i in ev.strong, -i))
+
+    def _urgency(self, ev: Evidence, sub: int | None) -> tuple[str, tuple[str, ...]]:
+        s = self.rules.subs[sub] if sub is not None else None
+        numbers: list[str] = []
+        for _, nums in ev.red_global:
+            numbers.extend(nums)
+        red = bool(ev.red_global) or (sub is not None and (sub in ev.red_subs or sub in ev.red_if))
+        if red or (s is not None and s.urgency == "red"):
+            if s is not None:
+                numbers = list(s.emergency) + numbers
+            return "red", tuple(dict.fromkeys(numbers))
+        base = s.urgency if s is not None else "green"
+        if base == "green" and ev.yellow:
+            return "yellow", ()
+        return base, ()
+
+    # ---- explanation ------------------------------------------------------------------------------
+    def explain(self, text: str, *, role: str | None = None) -> str:
+        """A few Chinese sentences for a person: what was decided and why."""
+        an = self.analyse(text, role=role)
+        c = an.result
+        tx = self.taxonomy
+        lines = []
+        verdict = "是问题上报" if c.is_report else "不是问题上报"
+        lines.append(f"判断：{verdict}（把握 {c.confidence:.0%}）。")
+        if an.filter:
+            name, matched = an.filter
+            lines.append(f"原因：{FILTER_NAMES.get(name, name)}（“{matched.strip()}”）。")
+        if an.role_notice:
+            lines.append(f"发言人是{ROLE_NAMES.get(role or '', role)}，这类消息多是通知，降低了把握。")
+        if c.category:
+            label = tx.category_name(c.category)
+            if c.subcategory:
+                label += f" / {tx.subcategory_name(c.category, c.subcategory)}"
+            kw = "、".join(c.keywords) if c.keywords else "无具体关键词，按问题用语归入“其他”待人工分拣"
+            lines.append(f"类别：{label}（依据：{kw}）。")
+        elif c.keywords:
+            lines.append(f"提到：{'、'.join(c.keywords)}。")
+        if an.evidence.pairs:
+            pairs = "、".join(f"{o}+{f}" for o, f in an.evidence.pairs)
+            lines.append(f"设施与故障搭配：{pairs}。")
+        if an.problem:
+            lines.append(f"问题用语：{'、'.join(dict.fromkeys(an.problem))}。")
+        if an.question:
+            lines.append(f"像是在询问信息（“{an.question}”），降低了把握。")
+        if an.suggestion:
+            lines.append(f"像是建议（“{an.suggestion}”），降低了把握。")
+        if an.evidence.negated:
+            lines.append(f"否定说法不算：{'、'.join(an.evidence.negated)}。")
+        for key, word in an.excluded:
+            cat, _, sub = key.partition(".")
+            lines.append(f"因出现“{word}”，不按“{tx.subcategory_name(cat, sub)}”处理。")
+        if c.urgency:
+            urg = f"紧急程度：{URGENCY_NAMES[c.urgency]}"
+            triggers = [w for w, _ in an.evidence.red_global]
+            if c.urgency == "red" and triggers:
+                urg += f"（因为“{'、'.join(dict.fromkeys(triggers))}”）"
+            elif c.urgency == "yellow" and an.evidence.yellow:
+                urg += f"（因为“{'、'.join(dict.fromkeys(an.evidence.yellow))}”）"
+            lines.append(urg + "。")
+            if c.emergency:
+                nums = "、".join(f"{n}（{tx.emergency_label(n)}）" for n in c.emergency)
+                lines.append(f"请先拨打：{nums}。")
+        if c.location:
+            lines.append(f"地点：{c.location}。")
+        if not c.is_report and not an.filter and not c.category:
+            lines.append("没有找到问题关键词或问题用语。")
+        return "\n".join(lines)

@@ -1,0 +1,80 @@
+"""Where a message says the problem is: buildings and rooms, roads and crossings, named places, gates.
+
+Returns the spans found, in text order, joined by a space ("3号楼2单元", "幸福路与人民路交叉口", "北门").
+Runs on the normalised text (digits are half-width there).
+"""
+
+from __future__ import annotations
+
+import re
+
+_NUM = r"(?:\d{1,4}|[一二三四五六七八九十百零两]{1,4})"
+_STOP = "了的在是有没不这那哪个我你他她们去走还也就都很太又把被给从到对说要会能让"
+_NAME = rf"[^\s{_STOP}\d,.!?;:()\[\]【】，。！？；：、一][^\s{_STOP},.!?;:()\[\]【】，。！？；：、]{{0,5}}?"
+
+_PATTERNS = [
+    # 3号楼2单元501室, 5栋1203, 12幢, 2单元, 8楼 (a floor number only with 号/栋 before it)
+    rf"{_NUM}\s*(?:号楼|号院|栋|幢|座|号楼?)(?:\s*{_NUM}\s*(?:单元|门|楼|层|室|号))*(?:\s*\d{{2,4}}(?:室|号)?)?",
+    rf"{_NUM}\s*单元(?:\s*\d{{2,4}}(?:室|号)?)?",
+    r"\d{3,4}\s*室",
+    # 幸福路与人民路交叉口, 文一西路, 学院路口, 解放大道, 平安巷
+    rf"{_NAME}(?:大道|大街|路(?![灯面边上旁])|街(?![道坊])|巷|弄|胡同)(?:\d+号)?(?:(?:与|和|跟){_NAME}(?:大道|大街|路|街|巷|弄))?(?:交叉口|十字路口|路口|口|段)?",
+    # named places: 阳光小区, 中心花园, 菜市场, 3号地铁站
+    rf"{_NAME}(?:小区|花园|公园|广场|菜市场|农贸市场|市场|超市|商场|学校|小学|中学|幼儿园|医院|卫生院|车站|地铁站|公交站|停车场|社区|新村|家园|公寓|大厦|村)",
+    r"(?:东|南|西|北|正|后|侧|大)门|[东南西北]边|(?:地下)?车库|地下室|楼道|楼梯间|天台|楼顶|电梯间|垃圾站|菜场|路口|十字路口",
+]
+_LOCATION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+# words that look like places but are not (一路 = "all the way", 马路/走路 are generic)
+_NOT_PLACES = {
+    "一路",
+    "马路",
+    "走路",
+    "道路",
+    "上路",
+    "出路",
+    "半路",
+    "这路",
+    "那路",
+    "问路",
+    "修路",
+    "网路",
+    "电路",
+    "线路",
+    "思路",
+    "套路",
+    "销路",
+    "公路",
+    "铁路",
+    "水路",
+    "门路",
+    "大路",
+    "小路",
+    "路口",
+    "街",
+    "大门",
+}
+
+
+def extract_location(text: str) -> str | None:
+    """The place the message names, or None."""
+    found: list[tuple[int, int, str]] = []
+    for m in _LOCATION.finditer(text):
+        span = m.group(0).strip()
+        if not span or span in _NOT_PLACES or span.isdigit():
+            continue
+        found.append((m.start(), m.end(), span))
+    if not found:
+        # a bare 路口 / 大门 still says where, when nothing more specific is there
+        for generic in ("十字路口", "路口", "大门"):
+            if generic in text:
+                return generic
+        return None
+    parts: list[str] = []
+    last_end = -1
+    for start, end, span in found:
+        if parts and start <= last_end + 1:  # adjacent spans read as one place: 3号楼 + 2单元
+            parts[-1] += span if start == last_end else text[last_end:start] + span
+        else:
+            parts.append(span)
+        last_end = end
+    return " ".join(dict.fromkeys(parts))

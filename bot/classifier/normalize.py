@@ -1,0 +1,76 @@
+"""Text normalisation before tokenisation.
+
+Full-width → half-width (NFKC), traditional → simplified (OpenCC t2s, only when a traditional
+character is present: converting every message would cost ~100 µs each), @mentions, URLs and emoji
+removed, repeated punctuation collapsed, ASCII lower-cased.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_MENTION = re.compile(r"@[^\s@,，:：。!！?？]{1,20}")
+_EMOJI = re.compile(
+    "[\U0001f000-\U0001faff\U00002190-\U000021ff\U00002300-\U000023ff\U00002460-\U000024ff"
+    "\U000025a0-\U000027bf\U00002900-\U0000297f\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
+    "\U0000200b-\U0000200f\U0001f1e6-\U0001f1ff\u3030\u303d\u3297\u3299\u2122\u00a9\u00ae]+"
+)
+_REPEAT_PUNCT = re.compile(r"([!?。,.~…、;；:：\-—_=*#])\1+")
+_SPACES = re.compile(r"\s+")
+_HAS_CONTENT = re.compile(r"[0-9a-z\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> frozenset[str]:
+    """Characters OpenCC maps to a different simplified character (from its TSCharacters table)."""
+    try:
+        table = resources.files("opencc").joinpath("dictionary", "TSCharacters.txt").read_text("utf-8")
+    except (FileNotFoundError, ModuleNotFoundError):  # pragma: no cover - opencc always ships it
+        return frozenset()
+    out = set()
+    for line in table.splitlines():
+        trad, _, simp = line.partition("\t")
+        if len(trad) == 1 and trad not in simp.split():
+            out.add(trad)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from opencc import OpenCC
+
+    return OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    if _traditional_chars().isdisjoint(text):
+        return text
+    return _converter().convert(text)
+
+
+def normalize(text: str) -> str:
+    """The form every rule sees. Idempotent."""
+    text = unicodedata.normalize("NFKC", text or "")
+    if "http" in text or "www." in text:
+        text = _URL.sub(" ", text)
+    if "@" in text:
+        text = _MENTION.sub(" ", text)
+    text = _EMOJI.sub(" ", text)
+    text = to_simplified(text)
+    text = _REPEAT_PUNCT.sub(r"\1", text)
+    text = _SPACES.sub(" ", text).strip()
+    return text.lower()
+
+
+def has_content(normalized: str) -> bool:
+    """False for emoji-only, punctuation-only or empty messages."""
+    return _HAS_CONTENT.search(normalized) is not None
+
+
+def warm() -> None:
+    """Load the traditional-character table now (part of Classifier start-up)."""
+    _traditional_chars()

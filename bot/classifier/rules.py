@@ -1,0 +1,220 @@
+"""The taxonomy compiled for matching: one dictionary lookup per jieba token, a few regexes per text.
+
+`Ruleset.match(text, tokens)` walks the tokens once and returns `Evidence`: keyword / topic / trigger
+hits per sub-category (negated hits dropped), object x fault pairs, and which generic patterns fired.
+Scoring the evidence is engine.py's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.classifier.taxonomy import Subcategory, Taxonomy
+
+# token flags
+FAULT, NEGATION, ABSENCE, YELLOW = 1, 2, 4, 8
+_PUNCT = frozenset(",.!?;:、。，！？；：()（）[]【】<>《》\"'“”‘’~…- \t\n/|")
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What one token means to the rules."""
+
+    keyword_of: tuple[int, ...] = ()  # sub-category indices
+    topic_of: tuple[int, ...] = ()
+    red_of: tuple[int, ...] = ()  # sub-category red triggers (they count as keywords too)
+    red_if: tuple[int, ...] = ()  # red triggers of these sub-categories, counted only if chosen
+    red_numbers: tuple[str, ...] | None = None  # a global red trigger
+    object_of: int = -1
+    flags: int = 0
+
+
+@dataclass(slots=True)
+class Evidence:
+    scores: dict[int, float] = field(default_factory=dict)
+    words: dict[int, list[str]] = field(default_factory=dict)  # matched words per sub-category
+    strong: set[int] = field(default_factory=set)  # sub-categories hit by a keyword / trigger / pair
+    red_subs: set[int] = field(default_factory=set)
+    red_if: set[int] = field(default_factory=set)
+    red_global: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (object, fault)
+    negated: list[str] = field(default_factory=list)
+    yellow: list[str] = field(default_factory=list)
+    n_keywords: int = 0
+    n_topics: int = 0
+
+
+def _combine(patterns: tuple[str, ...]) -> re.Pattern | None:
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+class Ruleset:
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self.subs: list[Subcategory] = list(taxonomy.iter_subcategories())
+        index = {s.key: i for i, s in enumerate(self.subs)}
+        r = taxonomy.rules
+        raw: dict[str, dict] = {}
+
+        def slot(word: str) -> dict:
+            return raw.setdefault(
+                word, {"kw": [], "topic": [], "red": [], "red_if": [], "nums": None, "obj": -1, "flags": 0}
+            )
+
+        for i, s in enumerate(self.subs):
+            for w in s.keywords:
+                slot(w)["kw"].append(i)
+            for w in s.topics:
+                slot(w)["topic"].append(i)
+            for w in s.red_triggers:
+                slot(w)["red"].append(i)
+        for w, nums in r.red_triggers.items():
+            slot(w)["nums"] = nums
+        for v in raw.values():
+            # a global red trigger that is a keyword makes its sub-category the red one (困了人 → lift)
+            if v["nums"] is not None and v["kw"]:
+                v["red"].extend(v["kw"])
+            # a sub-category's red trigger is its keyword too, unless another sub-category claims the
+            # word as a keyword (着火 is safety.fire, and only raises e-bike charging to red)
+            v["red_if"] = [i for i in v["red"] if v["kw"] and i not in v["kw"]]
+            v["red"] = [i for i in v["red"] if i not in v["red_if"]]
+        for w, (cat, sub) in r.objects.items():
+            slot(w)["obj"] = index[f"{cat}.{sub}"]
+        for words, flag in (
+            (r.faults, FAULT),
+            (r.negations, NEGATION),
+            (r.absence, ABSENCE),
+            (r.yellow_triggers, YELLOW),
+        ):
+            for w in words:
+                slot(w)["flags"] |= flag
+        self.lexicon: dict[str, Entry] = {
+            w: Entry(
+                keyword_of=tuple(dict.fromkeys(v["kw"])),
+                topic_of=tuple(i for i in dict.fromkeys(v["topic"]) if i not in v["kw"]),
+                red_of=tuple(dict.fromkeys(v["red"])),
+                red_if=tuple(dict.fromkeys(v["red_if"])),
+                red_numbers=v["nums"],
+                object_of=v["obj"],
+                flags=v["flags"],
+            )
+            for w, v in raw.items()
+        }
+        self.negations = frozenset(r.negations)
+        self.negation_window = r.negation_window
+        self.fault_window = r.fault_window
+        self.exclusions = {i: s.exclusions for i, s in enumerate(self.subs) if s.exclusions}
+        self.problem = _combine(r.problem_patterns)
+        self.question = _combine(r.question_patterns)
+        self.suggestion = _combine(r.suggestion_patterns)
+        self.complaint_question = _combine(r.complaint_question_patterns)
+        self.non_report = [(name, _combine(pats)) for name, pats in r.non_report.items() if pats]
+        self.notice_roles = frozenset(r.notice_roles)
+
+    def vocabulary(self) -> set[str]:
+        return set(self.lexicon)
+
+    def _negated(self, tokens: list[str], i: int) -> bool:
+        negs = self.negations
+        for j in range(i - 1, max(-1, i - 1 - self.negation_window), -1):
+            t = tokens[j]
+            if t in _PUNCT or t.isspace():
+                return False
+            if t in negs:
+                return True
+        return False
+
+    def match(self, tokens: list[str]) -> Evidence:
+        ev = Evidence()
+        lex = self.lexicon
+        objects: list[tuple[int, int, int, str]] = []  # start, end, sub, word
+        faults: list[tuple[int, int, str]] = []
+        absences: list[int] = []  # end offsets
+        pos = 0
+        seen: set[str] = set()
+        for i, tok in enumerate(tokens):
+            e = lex.get(tok)
+            start = pos
+            pos += len(tok)
+            if e is None:
+                continue
+            flags = e.flags
+            if flags & NEGATION and not (e.keyword_of or e.red_of or e.red_numbers or e.topic_of):
+                if flags & ABSENCE:
+                    absences.append(pos)
+                continue
+            if i and self._negated(tokens, i):
+                ev.negated.append(tok)
+                continue
+            if flags & FAULT:
+                faults.append((start, pos, tok))
+            if flags & ABSENCE:
+                absences.append(pos)
+            if flags & YELLOW:
+                ev.yellow.append(tok)
+            if e.object_of >= 0:
+                objects.append((start, pos, e.object_of, tok))
+            if e.red_numbers is not None:
+                ev.red_global.append((tok, e.red_numbers))
+            if tok in seen:
+                continue
+            seen.add(tok)
+            if e.keyword_of or e.red_of:
+                ev.n_keywords += 1
+                weight = 2.0 + 0.25 * min(len(tok) - 2, 4)
+                for s in e.keyword_of:
+                    self._add(ev, s, weight, tok, strong=True)
+                for s in e.red_of:
+                    ev.red_subs.add(s)
+                    if s not in e.keyword_of:
+                        self._add(ev, s, weight, tok, strong=True)
+            if e.red_if:
+                ev.red_if.update(e.red_if)
+            if e.topic_of:
+                ev.n_topics += 1
+                for s in e.topic_of:
+                    self._add(ev, s, 1.0, tok, strong=False)
+        if objects and (faults or absences):
+            win = self.fault_window
+            for o_start, o_end, sub, word in objects:
+                for f_start, f_end, fword in faults:
+                    if 0 <= f_start - o_end <= win or 0 <= o_start - f_end <= 2:
+                        ev.pairs.append((word, fword))
+                        self._add(ev, sub, 2.5, word, strong=True)
+                        break
+                else:
+                    if any(0 <= o_start - a_end <= 2 for a_end in absences):
+                        ev.pairs.append((word, "没有"))
+                        self._add(ev, sub, 2.5, word, strong=True)
+        return ev
+
+    @staticmethod
+    def _add(ev: Evidence, sub: int, weight: float, word: str, *, strong: bool) -> None:
+        ev.scores[sub] = ev.scores.get(sub, 0.0) + weight
+        words = ev.words.setdefault(sub, [])
+        if word not in words:
+            words.append(word)
+        if strong:
+            ev.strong.add(sub)
+
+    def apply_exclusions(self, ev: Evidence, text: str) -> list[tuple[int, str]]:
+        """Drop sub-categories whose context exclusions occur (走失 + 狗 is a lost pet)."""
+        dropped = []
+        for sub in list(ev.scores):
+            for w in self.exclusions.get(sub, ()):
+                if w in text:
+                    dropped.append((sub, w))
+                    del ev.scores[sub]
+                    ev.strong.discard(sub)
+                    ev.red_subs.discard(sub)
+                    break
+        return dropped
+
+    def non_report_reason(self, text: str) -> tuple[str, str] | None:
+        """(filter name, matched text) of the first non-report filter that matches."""
+        for name, rx in self.non_report:
+            m = rx.search(text)
+            if m:
+                return name, m.group(0)
+        return None

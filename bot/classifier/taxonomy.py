@@ -1,0 +1,438 @@
+"""Taxonomy: config/categories.yaml loaded, validated and queried.
+
+Every check raises TaxonomyError with one message that names the file and the place in it
+(category, sub-category, field), so a person editing the YAML knows what to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+TOP_LEVEL_CODES = (
+    "environment",
+    "facilities",
+    "utilities",
+    "safety",
+    "security",
+    "dispute",
+    "property",
+    "order",
+    "traffic",
+    "welfare",
+    "health",
+    "market",
+    "ecology",
+    "other",
+)
+URGENCIES = ("red", "yellow", "green")
+URGENCY_NAMES = {"red": "红", "yellow": "黄", "green": "绿"}
+TIERS = ("grid", "community", "street", "department")
+TIER_NAMES = {"grid": "网格", "community": "社区", "street": "街道", "department": "部门"}
+NON_REPORT_FILTERS = ("non_text", "greeting", "resolved", "notice", "broadcast", "consult")
+BUILTIN_DEADLINES = {"red": ("30m", "24h"), "yellow": ("4h", "3wd"), "green": ("1wd", "5wd")}
+_DURATION = re.compile(r"^[1-9]\d*(m|h|d|wd)$")
+_SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class TaxonomyError(ValueError):
+    """categories.yaml is malformed; the message names the file and the place."""
+
+
+@dataclass(frozen=True)
+class Subcategory:
+    category: str
+    code: str
+    name: str
+    urgency: str
+    tier: str
+    department: str | None
+    deadlines: dict[str, tuple[str, str]]
+    keywords: tuple[str, ...]
+    topics: tuple[str, ...] = ()
+    red_triggers: tuple[str, ...] = ()
+    exclusions: tuple[str, ...] = ()
+    emergency: tuple[str, ...] = ()
+    report: bool = True
+    profile: str | None = None
+    research: str | None = None
+    std: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.category}.{self.code}"
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    subcategories: dict[str, Subcategory]
+
+
+@dataclass(frozen=True)
+class Rules:
+    red_triggers: dict[str, tuple[str, ...]]
+    yellow_triggers: tuple[str, ...]
+    negations: tuple[str, ...]
+    negation_window: int
+    fault_window: int
+    faults: tuple[str, ...]
+    absence: tuple[str, ...]
+    objects: dict[str, tuple[str, str]]
+    problem_patterns: tuple[str, ...]
+    question_patterns: tuple[str, ...]
+    suggestion_patterns: tuple[str, ...]
+    complaint_question_patterns: tuple[str, ...]
+    non_report: dict[str, tuple[str, ...]]
+    notice_roles: tuple[str, ...]
+
+
+class _Checker:
+    """Walks the parsed YAML; every failure is one TaxonomyError naming file and path."""
+
+    def __init__(self, source: str):
+        self.source = source
+
+    def fail(self, where: str, what: str) -> None:
+        raise TaxonomyError(f"{self.source}: {where}: {what}")
+
+    def mapping(self, value: Any, where: str) -> dict:
+        if not isinstance(value, dict):
+            self.fail(where, f"expected a mapping, got {type(value).__name__}")
+        return value
+
+    def text(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(where, f"expected a non-empty string, got {value!r}")
+        return value.strip()
+
+    def words(self, value: Any, where: str, *, required: bool = False) -> tuple[str, ...]:
+        if value is None and not required:
+            return ()
+        if not isinstance(value, list) or (required and not value):
+            self.fail(where, "expected a non-empty list of words" if required else "expected a list of words")
+        out = []
+        for i, w in enumerate(value):
+            if isinstance(w, int | float) and not isinstance(w, bool):
+                w = str(w)
+            if not isinstance(w, str) or not w.strip():
+                self.fail(f"{where}[{i}]", f"expected a non-empty word, got {w!r}")
+            if any(c.isspace() for c in w.strip()):
+                self.fail(f"{where}[{i}]", f"a keyword may not contain spaces: {w!r}")
+            out.append(w.strip())
+        return tuple(dict.fromkeys(out))
+
+    def duration(self, value: Any, where: str) -> str:
+        if not isinstance(value, str) or not _DURATION.match(value):
+            self.fail(where, f"expected a duration like 30m, 4h, 3d or 5wd, got {value!r}")
+        return value
+
+    def pair(self, value: Any, where: str) -> tuple[str, str]:
+        if not isinstance(value, list) or len(value) != 2:
+            self.fail(where, f"expected [accept, resolve], got {value!r}")
+        return self.duration(value[0], f"{where}[0]"), self.duration(value[1], f"{where}[1]")
+
+    def choice(self, value: Any, options: tuple[str, ...], where: str) -> str:
+        if value not in options:
+            self.fail(where, f"expected one of {'/'.join(options)}, got {value!r}")
+        return value
+
+    def patterns(self, value: Any, where: str) -> tuple[str, ...]:
+        pats = self.words(value, where) if isinstance(value, list) else None
+        if pats is None:
+            self.fail(where, "expected a list of regular expressions")
+        for i, p in enumerate(value):
+            try:
+                re.compile(p)
+            except re.error as exc:
+                self.fail(f"{where}[{i}]", f"bad regular expression {p!r}: {exc}")
+        return tuple(value)
+
+    def numbers(self, value: Any, contacts: dict[str, str], where: str) -> tuple[str, ...]:
+        nums = self.words(value, where)
+        for i, n in enumerate(nums):
+            if n not in contacts:
+                self.fail(f"{where}[{i}]", f"emergency number {n!r} is not listed in emergency_contacts")
+        return nums
+
+
+class Taxonomy:
+    """The parsed categories.yaml. Query methods are the contract the rest of the bot uses."""
+
+    def __init__(
+        self,
+        categories: dict[str, Category],
+        rules: Rules,
+        *,
+        profiles: dict[str, tuple[str, str, str]],
+        urgency_defaults: dict[str, tuple[str, str]],
+        emergency_contacts: dict[str, str],
+        source: str = "categories.yaml",
+    ):
+        self.categories = categories
+        self.rules = rules
+        self.profiles = profiles
+        self.urgency_defaults = urgency_defaults
+        self.emergency_contacts = emergency_contacts
+        self.source = source
+
+    # ---- loading -------------------------------------------------------------------------------
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> Taxonomy:
+        if path is None:
+            source = "bot.defaults/categories.yaml"
+            try:
+                text = resources.files("bot.defaults").joinpath("categories.yaml").read_text("utf-8")
+            except (FileNotFoundError, ModuleNotFoundError) as exc:
+                raise TaxonomyError(f"{source}: cannot read the packaged taxonomy: {exc}") from exc
+        else:
+            source = str(path)
+            try:
+                text = Path(path).read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise TaxonomyError(f"{source}: cannot read: {exc}") from exc
+        return cls.from_text(text, source)
+
+    @classmethod
+    def from_text(cls, text: str, source: str = "categories.yaml") -> Taxonomy:
+        try:
+            data = yaml.load(text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "YAML"
+            problem = getattr(exc, "problem", None) or str(exc)
+            raise TaxonomyError(f"{source}: {where}: invalid YAML: {problem}") from exc
+        return cls.from_dict(data, source)
+
+    @classmethod
+    def from_dict(cls, data: Any, source: str = "categories.yaml") -> Taxonomy:
+        ck = _Checker(source)
+        data = ck.mapping(data, "top level")
+        for key in ("categories", "rules", "emergency_contacts"):
+            if key not in data:
+                ck.fail(key, "missing (required top-level section)")
+
+        defaults = dict(BUILTIN_DEADLINES)
+        for urg, pair in ck.mapping(data.get("urgency_defaults") or {}, "urgency_defaults").items():
+            ck.choice(urg, URGENCIES, f"urgency_defaults.{urg}")
+            defaults[urg] = ck.pair(pair, f"urgency_defaults.{urg}")
+
+        profiles: dict[str, tuple[str, str, str]] = {}
+        for name, spec in ck.mapping(data.get("deadline_profiles") or {}, "deadline_profiles").items():
+            where = f"deadline_profiles.{name}"
+            spec = ck.mapping(spec, where)
+            for part in ("accept", "resolve"):
+                if part not in spec:
+                    ck.fail(f"{where}.{part}", "missing")
+            profiles[name] = (
+                ck.duration(spec["accept"], f"{where}.accept"),
+                ck.duration(spec["resolve"], f"{where}.resolve"),
+                str(spec.get("label") or name),
+            )
+
+        contacts: dict[str, str] = {}
+        for num, label in ck.mapping(data["emergency_contacts"], "emergency_contacts").items():
+            contacts[str(num)] = ck.text(label, f"emergency_contacts.{num}")
+
+        cats_raw = ck.mapping(data["categories"], "categories")
+        for code in cats_raw:
+            if code not in TOP_LEVEL_CODES:
+                ck.fail(
+                    f"categories.{code}",
+                    f"unknown top-level code; the fixed codes are {', '.join(TOP_LEVEL_CODES)}",
+                )
+        categories: dict[str, Category] = {}
+        for code in TOP_LEVEL_CODES:
+            if code not in cats_raw:
+                ck.fail(f"categories.{code}", "missing (all 14 fixed top-level codes are required)")
+            categories[code] = cls._category(ck, code, cats_raw[code], defaults, profiles, contacts)
+
+        rules = cls._rules(ck, ck.mapping(data["rules"], "rules"), categories, contacts)
+        return cls(
+            categories,
+            rules,
+            profiles=profiles,
+            urgency_defaults=defaults,
+            emergency_contacts=contacts,
+            source=source,
+        )
+
+    @staticmethod
+    def _category(ck, code, raw, defaults, profiles, contacts) -> Category:
+        where = f"categories.{code}"
+        raw = ck.mapping(raw, where)
+        name = ck.text(raw.get("name"), f"{where}.name")
+        subs_raw = ck.mapping(raw.get("subcategories"), f"{where}.subcategories")
+        if not subs_raw:
+            ck.fail(f"{where}.subcategories", "at least one sub-category is required")
+        subs: dict[str, Subcategory] = {}
+        for sub, s in subs_raw.items():
+            sw = f"{where}.subcategories.{sub}"
+            if not isinstance(sub, str) or not _SLUG.match(sub):
+                ck.fail(sw, "a sub-category code is lower-case letters, digits and _")
+            s = ck.mapping(s, sw)
+            urgency = ck.choice(s.get("urgency"), URGENCIES, f"{sw}.urgency")
+            tier = ck.choice(s.get("tier"), TIERS, f"{sw}.tier")
+            deadlines = dict(defaults)
+            profile = s.get("deadline")
+            if profile is not None:
+                if profile not in profiles:
+                    ck.fail(f"{sw}.deadline", f"unknown deadline profile {profile!r}")
+                deadlines[urgency] = profiles[profile][:2]
+            for urg, pair in ck.mapping(s.get("deadlines") or {}, f"{sw}.deadlines").items():
+                ck.choice(urg, URGENCIES, f"{sw}.deadlines.{urg}")
+                deadlines[urg] = ck.pair(pair, f"{sw}.deadlines.{urg}")
+            dept = s.get("department")
+            if dept is not None:
+                dept = ck.text(dept, f"{sw}.department")
+            std = s.get("std") or {}
+            ck.mapping(std, f"{sw}.std")
+            keywords = ck.words(s.get("keywords"), f"{sw}.keywords")
+            topics = ck.words(s.get("topics"), f"{sw}.topics")
+            if not keywords and not topics:
+                ck.fail(f"{sw}.keywords", "a sub-category needs keywords or topics")
+            report = s.get("report", True)
+            if not isinstance(report, bool):
+                ck.fail(f"{sw}.report", f"expected true or false, got {report!r}")
+            subs[sub] = Subcategory(
+                category=code,
+                code=sub,
+                name=ck.text(s.get("name"), f"{sw}.name"),
+                urgency=urgency,
+                tier=tier,
+                department=dept,
+                deadlines=deadlines,
+                keywords=keywords,
+                topics=topics,
+                red_triggers=ck.words(s.get("red_triggers"), f"{sw}.red_triggers"),
+                exclusions=ck.words(s.get("exclusions"), f"{sw}.exclusions"),
+                emergency=ck.numbers(s.get("emergency"), contacts, f"{sw}.emergency"),
+                report=report,
+                profile=profile,
+                research=str(s["research"]) if s.get("research") else None,
+                std={str(k): str(v) for k, v in std.items() if v},
+            )
+        return Category(code=code, name=name, subcategories=subs)
+
+    @staticmethod
+    def _rules(ck, raw, categories, contacts) -> Rules:
+        red: dict[str, tuple[str, ...]] = {}
+        for word, nums in ck.mapping(raw.get("red_triggers") or {}, "rules.red_triggers").items():
+            red[ck.text(str(word), "rules.red_triggers")] = ck.numbers(
+                nums, contacts, f"rules.red_triggers.{word}"
+            )
+        of = ck.mapping(raw.get("object_fault") or {}, "rules.object_fault")
+        objects: dict[str, tuple[str, str]] = {}
+        for obj, target in ck.mapping(of.get("objects") or {}, "rules.object_fault.objects").items():
+            where = f"rules.object_fault.objects.{obj}"
+            cat, _, sub = str(target).partition(".")
+            if cat not in categories or sub not in categories[cat].subcategories:
+                ck.fail(where, f"{target!r} is not a known category.sub-category")
+            objects[str(obj)] = (cat, sub)
+        window = of.get("window", 8)
+        nwin = raw.get("negation_window", 2)
+        for name, val in (("rules.object_fault.window", window), ("rules.negation_window", nwin)):
+            if not isinstance(val, int) or isinstance(val, bool) or not 0 <= val <= 50:
+                ck.fail(name, f"expected a whole number 0-50, got {val!r}")
+        nr = ck.mapping(raw.get("non_report") or {}, "rules.non_report")
+        for name in nr:
+            if name not in NON_REPORT_FILTERS:
+                ck.fail(f"rules.non_report.{name}", f"unknown filter; known: {', '.join(NON_REPORT_FILTERS)}")
+        roles = ck.words(raw.get("notice_roles"), "rules.notice_roles")
+        return Rules(
+            red_triggers=red,
+            yellow_triggers=ck.words(raw.get("yellow_triggers"), "rules.yellow_triggers"),
+            negations=ck.words(raw.get("negations"), "rules.negations"),
+            negation_window=nwin,
+            fault_window=window,
+            faults=ck.words(of.get("faults"), "rules.object_fault.faults"),
+            absence=ck.words(of.get("absence"), "rules.object_fault.absence"),
+            objects=objects,
+            problem_patterns=ck.patterns(raw.get("problem_patterns") or [], "rules.problem_patterns"),
+            question_patterns=ck.patterns(raw.get("question_patterns") or [], "rules.question_patterns"),
+            suggestion_patterns=ck.patterns(
+                raw.get("suggestion_patterns") or [], "rules.suggestion_patterns"
+            ),
+            complaint_question_patterns=ck.patterns(
+                raw.get("complaint_question_patterns") or [], "rules.complaint_question_patterns"
+            ),
+            non_report={
+                name: ck.patterns(nr[name], f"rules.non_report.{name}")
+                for name in NON_REPORT_FILTERS
+                if name in nr
+            },
+            notice_roles=roles,
+        )
+
+    # ---- queries (the contract) -----------------------------------------------------------------
+    def subcategory(self, code: str | None, sub: str | None) -> Subcategory | None:
+        cat = self.categories.get(code or "")
+        return cat.subcategories.get(sub or "") if cat else None
+
+    def iter_subcategories(self) -> Iterator[Subcategory]:
+        for cat in self.categories.values():
+            yield from cat.subcategories.values()
+
+    def category_name(self, code: str | None) -> str:
+        cat = self.categories.get(code or "other") or self.categories["other"]
+        return cat.name
+
+    def subcategory_name(self, code: str | None, sub: str | None) -> str:
+        s = self.subcategory(code, sub)
+        return s.name if s else self.category_name(code)
+
+    def deadlines(self, code: str | None, sub: str | None, urgency: str) -> tuple[str, str]:
+        """(accept_spec, resolve_spec) for a case of this category x urgency, e.g. ("4h", "3wd")."""
+        urgency = urgency if urgency in URGENCIES else "green"
+        s = self.subcategory(code, sub)
+        if s is not None:
+            return s.deadlines[urgency]
+        return self.urgency_defaults[urgency]
+
+    def tier(self, code: str | None, sub: str | None) -> str:
+        s = self.subcategory(code, sub)
+        if s is not None:
+            return s.tier
+        return "community" if code in self.categories else "grid"
+
+    def department(self, code: str | None, sub: str | None) -> str | None:
+        s = self.subcategory(code, sub)
+        return s.department if s else None
+
+    def emergency_label(self, number: str) -> str:
+        return self.emergency_contacts.get(str(number), str(number))
+
+    # ---- checks for `gridbot rules check` ---------------------------------------------------------
+    def keyword_owners(self) -> dict[str, list[str]]:
+        """word -> ["category.sub", ...] for every keyword, topic and sub-category red trigger."""
+        owners: dict[str, list[str]] = {}
+        for s in self.iter_subcategories():
+            for w in dict.fromkeys(s.keywords + s.topics + s.red_triggers):
+                owners.setdefault(w, []).append(s.key)
+        return owners
+
+    def overlaps(self) -> dict[str, list[str]]:
+        """Words claimed by sub-categories of two or more different top-level categories."""
+        return {
+            w: keys
+            for w, keys in sorted(self.keyword_owners().items())
+            if len({k.split(".", 1)[0] for k in keys}) > 1
+        }
+
+    def vocabulary(self) -> set[str]:
+        """Every word a rule looks for as a token (registered with jieba)."""
+        words = set(self.keyword_owners())
+        r = self.rules
+        words.update(r.red_triggers, r.yellow_triggers, r.negations, r.faults, r.absence, r.objects)
+        for s in self.iter_subcategories():
+            words.update(s.exclusions)
+        return words
