@@ -25,14 +25,17 @@ REPORT_THRESHOLD = 0.5
 W_BIAS = -2.6
 W_KEYWORD = 3.3
 W_KEYWORD_MORE = 0.5
-W_TOPIC = 1.1
+W_TOPIC = 1.3
+W_WEAK_PROBLEM = 1.5
 W_TOPIC_MORE = 0.3
 W_PAIR = 3.0
-W_PROBLEM = 2.1
+W_PROBLEM = 2.7
+W_PROBLEM_ALONE = 1.7
 W_PROBLEM_MORE = 0.6
 W_RED = 6.0
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
+W_QMARK = -0.8
 W_FILTER = -6.0
 W_ROLE = -2.2
 W_NOTHING_SHORT = -1.0
@@ -43,6 +46,7 @@ FILTER_NAMES = {
     "resolved": "说的是已经解决或致谢",
     "notice": "通知公告",
     "broadcast": "提醒大家注意的宣传",
+    "vague": "只说要投诉或求助，没说是什么问题",
     "consult": "咨询、求推荐或互助信息",
 }
 ROLE_NAMES = {
@@ -142,17 +146,27 @@ class Classifier:
         if rules.problem is not None:
             an.problem = [m.group(0) for m in rules.problem.finditer(normalized)]
             if an.problem:
-                score += W_PROBLEM + W_PROBLEM_MORE * min(len(an.problem) - 1, 2)
+                # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
+                base = W_PROBLEM if ev.scores else W_PROBLEM_ALONE
+                score += base + W_PROBLEM_MORE * min(len(an.problem) - 1, 2)
+        if not an.problem and rules.weak_problem is not None:
+            m = rules.weak_problem.search(normalized)
+            if m:
+                an.problem = [m.group(0)]
+                score += W_WEAK_PROBLEM
         if red:
             score += W_RED
         if rules.complaint_question is not None:
             m = rules.complaint_question.search(normalized)
             an.complaint_question = m.group(0) if m else None
-        if rules.question is not None and not an.complaint_question:
-            m = rules.question.search(normalized)
+        if not an.complaint_question:
+            m = rules.question.search(normalized) if rules.question is not None else None
             if m:
                 an.question = m.group(0)
                 score += W_QUESTION
+            elif normalized.endswith("?"):
+                an.question = "?"
+                score += W_QMARK
         if rules.suggestion is not None:
             m = rules.suggestion.search(normalized)
             if m:
@@ -205,8 +219,18 @@ class Classifier:
         if not ev.scores:
             return None
         pool = ev.red_subs & ev.scores.keys() or ev.scores.keys()
-        # highest score; then a keyword-backed sub-category over a topic-only one; then YAML order
-        return max(pool, key=lambda i: (ev.scores[i], i in ev.strong, -i))
+        subs = self.rules.subs
+        # the category with the most evidence (its sub-categories summed) wins; ties go to the one
+        # mentioned first (titles name their subject first), then to a keyword-backed one
+        by_cat: dict[str, float] = {}
+        for i in pool:
+            by_cat[subs[i].category] = by_cat.get(subs[i].category, 0.0) + ev.scores[i]
+        first = ev.first
+        best = max(
+            pool,
+            key=lambda i: (by_cat[subs[i].category], ev.scores[i], i in ev.strong, -first.get(i, 0), -i),
+        )
+        return best
 
     def _urgency(self, ev: Evidence, sub: int | None) -> tuple[str, tuple[str, ...]]:
         s = self.rules.subs[sub] if sub is not None else None

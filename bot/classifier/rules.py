@@ -35,6 +35,7 @@ class Evidence:
     scores: dict[int, float] = field(default_factory=dict)
     words: dict[int, list[str]] = field(default_factory=dict)  # matched words per sub-category
     strong: set[int] = field(default_factory=set)  # sub-categories hit by a keyword / trigger / pair
+    first: dict[int, int] = field(default_factory=dict)  # sub-category -> offset of its first word
     red_subs: set[int] = field(default_factory=set)
     red_if: set[int] = field(default_factory=set)
     red_global: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
@@ -106,6 +107,7 @@ class Ruleset:
         self.fault_window = r.fault_window
         self.exclusions = {i: s.exclusions for i, s in enumerate(self.subs) if s.exclusions}
         self.problem = _combine(r.problem_patterns)
+        self.weak_problem = _combine(r.weak_problem_patterns)
         self.question = _combine(r.question_patterns)
         self.suggestion = _combine(r.suggestion_patterns)
         self.complaint_question = _combine(r.complaint_question_patterns)
@@ -164,33 +166,34 @@ class Ruleset:
                 ev.n_keywords += 1
                 weight = 2.0 + 0.25 * min(len(tok) - 2, 4)
                 for s in e.keyword_of:
-                    self._add(ev, s, weight, tok, strong=True)
+                    self._add(ev, s, weight, tok, strong=True, at=start)
                 for s in e.red_of:
                     ev.red_subs.add(s)
                     if s not in e.keyword_of:
-                        self._add(ev, s, weight, tok, strong=True)
+                        self._add(ev, s, weight, tok, strong=True, at=start)
             if e.red_if:
                 ev.red_if.update(e.red_if)
             if e.topic_of:
                 ev.n_topics += 1
                 for s in e.topic_of:
-                    self._add(ev, s, 1.0, tok, strong=False)
+                    self._add(ev, s, 1.0, tok, strong=False, at=start)
         if objects and (faults or absences):
             win = self.fault_window
             for o_start, o_end, sub, word in objects:
                 for f_start, f_end, fword in faults:
                     if 0 <= f_start - o_end <= win or 0 <= o_start - f_end <= 2:
                         ev.pairs.append((word, fword))
-                        self._add(ev, sub, 2.5, word, strong=True)
+                        self._add(ev, sub, 2.5, word, strong=True, at=o_start)
                         break
                 else:
                     if any(0 <= o_start - a_end <= 2 for a_end in absences):
                         ev.pairs.append((word, "没有"))
-                        self._add(ev, sub, 2.5, word, strong=True)
+                        self._add(ev, sub, 2.5, word, strong=True, at=o_start)
         return ev
 
     @staticmethod
-    def _add(ev: Evidence, sub: int, weight: float, word: str, *, strong: bool) -> None:
+    def _add(ev: Evidence, sub: int, weight: float, word: str, *, strong: bool, at: int = 0) -> None:
+        ev.first.setdefault(sub, at)
         ev.scores[sub] = ev.scores.get(sub, 0.0) + weight
         words = ev.words.setdefault(sub, [])
         if word not in words:

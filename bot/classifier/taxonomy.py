@@ -35,7 +35,7 @@ URGENCIES = ("red", "yellow", "green")
 URGENCY_NAMES = {"red": "红", "yellow": "黄", "green": "绿"}
 TIERS = ("grid", "community", "street", "department")
 TIER_NAMES = {"grid": "网格", "community": "社区", "street": "街道", "department": "部门"}
-NON_REPORT_FILTERS = ("non_text", "greeting", "resolved", "notice", "broadcast", "consult")
+NON_REPORT_FILTERS = ("non_text", "greeting", "resolved", "notice", "broadcast", "vague", "consult")
 BUILTIN_DEADLINES = {"red": ("30m", "24h"), "yellow": ("4h", "3wd"), "green": ("1wd", "5wd")}
 _DURATION = re.compile(r"^[1-9]\d*(m|h|d|wd)$")
 _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -89,6 +89,7 @@ class Rules:
     absence: tuple[str, ...]
     objects: dict[str, tuple[str, str]]
     problem_patterns: tuple[str, ...]
+    weak_problem_patterns: tuple[str, ...]
     question_patterns: tuple[str, ...]
     suggestion_patterns: tuple[str, ...]
     complaint_question_patterns: tuple[str, ...]
@@ -358,6 +359,9 @@ class Taxonomy:
             absence=ck.words(of.get("absence"), "rules.object_fault.absence"),
             objects=objects,
             problem_patterns=ck.patterns(raw.get("problem_patterns") or [], "rules.problem_patterns"),
+            weak_problem_patterns=ck.patterns(
+                raw.get("weak_problem_patterns") or [], "rules.weak_problem_patterns"
+            ),
             question_patterns=ck.patterns(raw.get("question_patterns") or [], "rules.question_patterns"),
             suggestion_patterns=ck.patterns(
                 raw.get("suggestion_patterns") or [], "rules.suggestion_patterns"
