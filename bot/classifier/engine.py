@@ -143,35 +143,31 @@ class Classifier:
             score += W_TOPIC + W_TOPIC_MORE * min(ev.n_topics - 1, 2)
         if ev.pairs:
             score += W_PAIR
-        if rules.problem is not None:
-            an.problem = [m.group(0) for m in rules.problem.finditer(normalized)]
-            if an.problem:
-                # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
-                base = W_PROBLEM if ev.scores else W_PROBLEM_ALONE
-                score += base + W_PROBLEM_MORE * min(len(an.problem) - 1, 2)
-        if not an.problem and rules.weak_problem is not None:
+        an.problem = rules.problem.findall(normalized)
+        if an.problem:
+            # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
+            base = W_PROBLEM if ev.scores else W_PROBLEM_ALONE
+            score += base + W_PROBLEM_MORE * min(len(an.problem) - 1, 2)
+        if not an.problem:
             m = rules.weak_problem.search(normalized)
             if m:
-                an.problem = [m.group(0)]
+                an.problem = [m]
                 score += W_WEAK_PROBLEM
         if red:
             score += W_RED
-        if rules.complaint_question is not None:
-            m = rules.complaint_question.search(normalized)
-            an.complaint_question = m.group(0) if m else None
+        an.complaint_question = rules.complaint_question.search(normalized)
         if not an.complaint_question:
-            m = rules.question.search(normalized) if rules.question is not None else None
+            m = rules.question.search(normalized)
             if m:
-                an.question = m.group(0)
+                an.question = m
                 score += W_QUESTION
             elif normalized.endswith("?"):
                 an.question = "?"
                 score += W_QMARK
-        if rules.suggestion is not None:
-            m = rules.suggestion.search(normalized)
-            if m:
-                an.suggestion = m.group(0)
-                score += W_SUGGESTION
+        m = rules.suggestion.search(normalized)
+        if m:
+            an.suggestion = m
+            score += W_SUGGESTION
         if not red:
             an.filter = rules.non_report_reason(normalized)
             if an.filter:
@@ -209,7 +205,7 @@ class Classifier:
             urgency=urgency,
             confidence=confidence,
             keywords=keywords,
-            location=extract_location(normalized),
+            location=extract_location(normalized) if category is not None else None,
             emergency=emergency,
             reason=an.filter[0] if an.filter else ("role_notice" if an.role_notice else None),
         )

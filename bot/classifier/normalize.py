@@ -52,9 +52,16 @@ def to_simplified(text: str) -> str:
     return _converter().convert(text)
 
 
+_PLAIN = re.compile(r"[\u4e00-\u9fff0-9a-z]*")
+
+
 def normalize(text: str) -> str:
     """The form every rule sees. Idempotent."""
-    text = unicodedata.normalize("NFKC", text or "")
+    if not text:
+        return ""
+    if _PLAIN.fullmatch(text):  # most chat lines: nothing to clean but maybe traditional characters
+        return to_simplified(text)
+    text = unicodedata.normalize("NFKC", text)
     if "http" in text or "www." in text:
         text = _URL.sub(" ", text)
     if "@" in text:

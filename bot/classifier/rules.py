@@ -50,6 +50,78 @@ def _combine(patterns: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
 
+_META = set("\\.^$*+?{}[]()|")
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """Split a regex at its top-level | (outside groups and character classes)."""
+    parts, depth, in_class, buf, i = [], 0, False, [], 0
+    while i < len(pattern):
+        c = pattern[i]
+        if c == "\\":
+            buf.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+            i += 1
+            continue
+        buf.append(c)
+        i += 1
+    parts.append("".join(buf))
+    return parts
+
+
+class PhraseMatcher:
+    """A list of regexes searched as one: plain-word alternatives go into an Aho-Corasick automaton
+    (one C pass over the text), the rest into one compiled regex. A 300-word alternation searched by
+    `re` costs ~6 µs per short message; the automaton well under 1 µs."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        literals: set[str] = set()
+        rest: list[str] = []
+        for p in patterns:
+            for alt in _alternatives(p):
+                if alt and not (_META & set(alt)):
+                    literals.add(alt)
+                elif alt:
+                    rest.append(alt)
+        self.automaton = None
+        if literals:
+            import ahocorasick
+
+            self.automaton = ahocorasick.Automaton()
+            for w in literals:
+                self.automaton.add_word(w, w)
+            self.automaton.make_automaton()
+        self.regex = re.compile("|".join(f"(?:{p})" for p in rest)) if rest else None
+
+    def findall(self, text: str) -> list[str]:
+        found = [w for _end, w in self.automaton.iter(text)] if self.automaton is not None else []
+        if self.regex is not None:
+            found += [m.group(0) for m in self.regex.finditer(text)]
+        return found
+
+    def search(self, text: str) -> str | None:
+        if self.automaton is not None:
+            for _end, w in self.automaton.iter(text):
+                return w
+        if self.regex is not None:
+            m = self.regex.search(text)
+            if m:
+                return m.group(0)
+        return None
+
+
 class Ruleset:
     def __init__(self, taxonomy: Taxonomy):
         self.taxonomy = taxonomy
@@ -106,12 +178,12 @@ class Ruleset:
         self.negation_window = r.negation_window
         self.fault_window = r.fault_window
         self.exclusions = {i: s.exclusions for i, s in enumerate(self.subs) if s.exclusions}
-        self.problem = _combine(r.problem_patterns)
-        self.weak_problem = _combine(r.weak_problem_patterns)
-        self.question = _combine(r.question_patterns)
-        self.suggestion = _combine(r.suggestion_patterns)
-        self.complaint_question = _combine(r.complaint_question_patterns)
-        self.non_report = [(name, _combine(pats)) for name, pats in r.non_report.items() if pats]
+        self.problem = PhraseMatcher(r.problem_patterns)
+        self.weak_problem = PhraseMatcher(r.weak_problem_patterns)
+        self.question = PhraseMatcher(r.question_patterns)
+        self.suggestion = PhraseMatcher(r.suggestion_patterns)
+        self.complaint_question = PhraseMatcher(r.complaint_question_patterns)
+        self.non_report = [(name, PhraseMatcher(pats)) for name, pats in r.non_report.items() if pats]
         self.notice_roles = frozenset(r.notice_roles)
 
     def vocabulary(self) -> set[str]:
@@ -216,8 +288,8 @@ class Ruleset:
 
     def non_report_reason(self, text: str) -> tuple[str, str] | None:
         """(filter name, matched text) of the first non-report filter that matches."""
-        for name, rx in self.non_report:
-            m = rx.search(text)
-            if m:
-                return name, m.group(0)
+        for name, matcher in self.non_report:
+            m = matcher.search(text)
+            if m is not None:
+                return name, m
         return None

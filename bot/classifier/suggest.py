@@ -1,0 +1,71 @@
+"""Candidate keywords mined from workers' corrections (/recat), for a person to accept into config/.
+
+`gridbot rules suggest` (core) reads the recorded (text, corrected_category) pairs and the other
+messages from the database and calls `suggest_keywords`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+
+import jieba
+import jieba.analyse
+
+_WORDLIKE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
+
+
+def _doc_terms(text: str) -> set[str]:
+    return {t for t in jieba.lcut(text, HMM=True) if _WORDLIKE.match(t)}
+
+
+def suggest_keywords(
+    corrections: list[tuple[str, str]],
+    others: list[str],
+    top: int = 10,
+    *,
+    known: set[str] | None = None,
+) -> dict[str, list[str]]:
+    """Per corrected category, up to `top` words typical of its messages and rare elsewhere.
+
+    A word's score = its TF-IDF weight in the category's messages (jieba.analyse) × how much more
+    often it occurs in them than in the rest (the other categories' corrections and `others`),
+    smoothed; words already in the rules (`known`) and words seen in only one message are skipped.
+    """
+    known = known or set()
+    by_cat: dict[str, list[str]] = defaultdict(list)
+    for text, cat in corrections:
+        if text and cat:
+            by_cat[cat].append(text)
+    if not by_cat:
+        return {}
+    df: dict[str, Counter] = {cat: Counter() for cat in by_cat}
+    for cat, texts in by_cat.items():
+        for t in texts:
+            df[cat].update(_doc_terms(t))
+    rest_df = Counter()
+    for t in others:
+        rest_df.update(_doc_terms(t))
+    n_rest = len(others)
+
+    out: dict[str, list[str]] = {}
+    for cat, texts in sorted(by_cat.items()):
+        n_in = len(texts)
+        n_out = n_rest + sum(len(v) for c, v in by_cat.items() if c != cat)
+        out_df = rest_df.copy()
+        for c in by_cat:
+            if c != cat:
+                out_df.update(df[c])
+        tfidf = dict(jieba.analyse.extract_tags("\n".join(texts), topK=200, withWeight=True))
+        scored = []
+        for word, weight in tfidf.items():
+            if word in known or df[cat][word] < 2 or not _WORDLIKE.match(word):
+                continue
+            p_in = (df[cat][word] + 0.5) / (n_in + 1)
+            p_out = (out_df[word] + 0.5) / (n_out + 1)
+            lift = math.log(p_in / p_out)
+            if lift > 0:
+                scored.append((weight * lift, word))
+        out[cat] = [w for _, w in sorted(scored, reverse=True)[:top]]
+    return out
