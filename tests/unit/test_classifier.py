@@ -1,0 +1,268 @@
+"""Classifier behaviour on our own short group-chat examples (no real data in the repository)."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.classifier import Classification, Classifier
+from bot.classifier.location import extract_location
+from bot.classifier.normalize import normalize
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.load()
+
+
+# (message, expected top-level category) — a handful per category, written like chat lines
+REPORTS = [
+    ("3号楼楼道堆满杂物，走路都要侧身", "environment"),
+    ("北门垃圾桶满了好几天没人清，臭死了", "environment"),
+    ("单元门上贴满了小广告", "environment"),
+    ("车库里老鼠特别多", "environment"),
+    ("南门那一排路灯不亮一个礼拜了", "facilities"),
+    ("井盖没了，只剩个黑洞", "facilities"),
+    ("我们这栋的下水道堵了，一楼地漏反水", "facilities"),
+    ("幸福路人行道地砖松动", "facilities"),
+    ("整个7栋都停水了，也没看到通知", "utilities"),
+    ("我们单元突然停电了", "utilities"),
+    ("暖气不热，家里才十五度", "utilities"),
+    ("一进单元门就一股煤气味", "safety"),
+    ("有人从三楼拉电线下来飞线充电", "safety"),
+    ("消防通道又被私家车堵死了", "safety"),
+    ("刚才楼上高空抛物，差点砸到人", "safety"),
+    ("我停在车棚的电瓶被偷了", "security"),
+    ("这两天总有陌生人在3栋门口转悠，还在门上做记号", "security"),
+    ("楼下小卖部门口两个人打起来了，快报警", "security"),
+    ("我妈接到电话让她把钱转到安全账户，是不是诈骗", "security"),
+    ("隔壁邻居吵架吵了一晚上", "dispute"),
+    ("工地老板拖欠工资三个月了", "dispute"),
+    ("房东不退押金", "dispute"),
+    ("电梯又坏了，物业也不来修", "property"),
+    ("楼上卫生间漏到楼下，我家天花板一直滴水", "property"),
+    ("报修好几天了物业也不来", "property"),
+    ("门口有人占道经营摆摊", "order"),
+    ("旁边工地半夜施工，吵得睡不着", "order"),
+    ("顶楼那家在楼顶加建彩钢棚", "order"),
+    ("有人遛狗不牵绳，吓到孩子", "order"),
+    ("人行道上乱停车，轮椅都过不去", "order"),
+    ("学校路口红绿灯坏了两天了", "traffic"),
+    ("小区门口电动车撞到人了", "traffic"),
+    ("6栋那个独居老人好几天没出门了，敲门没人应", "welfare"),
+    ("小区门口有个老人摔倒起不来了", "welfare"),
+    ("楼下那家孩子天天一个人在家，小孩爬窗台上玩", "welfare"),
+    ("幼儿园好几个孩子上吐下泻", "health"),
+    ("孩子被狗咬了，要去打狂犬疫苗", "health"),
+    ("楼下那家快餐店后厨脏得要命，今天吃出虫子了", "market"),
+    ("楼下那家健身房跑路了，办的卡都没退", "market"),
+    ("河边那个厂偷排污水，河水发黑", "ecology"),
+    ("半夜有人在河里电鱼", "ecology"),
+]
+
+NON_REPORTS = [
+    "早上好！",
+    "收到，谢谢",
+    "好的👌",
+    "👍👍👍",
+    "[图片]",
+    "哈哈哈哈",
+    "新年快乐，祝大家身体健康！",
+    "谢谢网格员，路灯已经修好了！",
+    "昨天反映的垃圾已经清走了，点赞",
+    "【物业通知】明天上午9:00-12:00二次供水水箱清洗，届时停水，请提前储水",
+    "温馨提示：近期电信诈骗高发，请大家不要点击陌生链接",
+    "【电梯年检通知】3号楼电梯明天上午年检，暂停使用两小时",
+    "提醒大家：电动车不要推进电梯，不要在楼道充电，安全第一",
+    "明天有暴雨，大家出门记得带伞",
+    "有没有人拼团买水果？",
+    "楼下那家烧烤挺好吃的，推荐",
+    "哪里可以修电动车？",
+    "请问社区办公室几点上班？",
+    "捡到一串钥匙，放在物业前台了",
+    "寻狗启事：走失一只白色泰迪，有看到的请联系我",
+    "投诉",
+]
+
+
+@pytest.mark.parametrize(("text", "category"), REPORTS)
+def test_reports_get_their_category(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report, clf.explain(text)
+    assert c.category == category, clf.explain(text)
+    assert c.subcategory in clf.taxonomy.categories[category].subcategories
+    assert c.urgency in ("red", "yellow", "green")
+    assert 0.5 <= c.confidence <= 1.0
+    assert c.keywords
+
+
+@pytest.mark.parametrize("text", NON_REPORTS)
+def test_non_reports_stay_quiet(clf: Classifier, text: str) -> None:
+    c = clf.classify(text)
+    assert not c.is_report, clf.explain(text)
+    assert c.confidence < 0.35  # below the "ask" band: the bot stays silent
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("[图片][表情]", "non_text"),
+        ("🙏🙏", "non_text"),
+        ("收到", "greeting"),
+        ("晚安", "greeting"),
+        ("感谢物业师傅，下水道已经通了", "resolved"),
+        ("楼道灯物业已经换好了，辛苦了", "resolved"),
+        ("社区通知：本周五下午3点开展消防演练，请大家积极参加", "notice"),
+        ("【停电通知】本周六8:00-17:00停电，请大家相互转告", "notice"),
+        ("大家注意，明天限号", "broadcast"),
+        ("今天好热啊，注意防暑", "broadcast"),
+        ("我要投诉", "vague"),
+        ("有没有靠谱的疏通下水道师傅推荐？", "consult"),
+        ("出售九成新婴儿车，有需要的私聊", "consult"),
+    ],
+)
+def test_every_non_report_filter(clf: Classifier, text: str, reason: str) -> None:
+    c = clf.classify(text)
+    assert not c.is_report
+    assert c.reason == reason, clf.explain(text)
+    assert clf.non_report_reason(text) is not None or reason == "non_text"
+
+
+def test_every_global_red_trigger_makes_a_red_report(clf: Classifier) -> None:
+    for word, numbers in clf.taxonomy.rules.red_triggers.items():
+        c = clf.classify(f"3栋这边{word}，快来人看看")
+        assert c.is_report, word
+        assert c.urgency == "red", (word, clf.explain(f"3栋这边{word}"))
+        assert set(numbers) <= set(c.emergency), word
+
+
+def test_sub_category_red_triggers(clf: Classifier) -> None:
+    checked = 0
+    for sub in clf.taxonomy.iter_subcategories():
+        for trig in sub.red_triggers:
+            owners = clf.taxonomy.keyword_owners().get(trig, [])
+            if any(o != sub.key for o in owners if o.split(".")[0] != sub.category):
+                continue  # the word belongs to another category; it only raises this one
+            c = clf.classify(f"楼下{trig}了")
+            assert c.urgency == "red", (sub.key, trig, clf.explain(f"楼下{trig}了"))
+            checked += 1
+    assert checked > 20
+
+
+def test_red_reply_names_the_fitting_emergency_number(clf: Classifier) -> None:
+    assert clf.classify("3栋8楼着火了！冒好多黑烟！").emergency[0] == "119"
+    lift = clf.classify("电梯又坏了 困了人!!")
+    assert (lift.category, lift.urgency) == ("safety", "red")
+    assert "96333" in lift.emergency
+    assert clf.taxonomy.emergency_label("119") == "消防"
+    assert clf.classify("有人晕倒了，叫不醒").emergency[0] == "120"
+
+
+def test_red_trigger_bypasses_notice_filter(clf: Classifier) -> None:
+    c = clf.classify("【紧急】3栋着火了")
+    assert c.is_report and c.urgency == "red"
+
+
+def test_negation(clf: Classifier) -> None:
+    assert not clf.classify("没有人打架，是在搬家").is_report
+    assert clf.classify("不是着火，是邻居在烧菜").urgency != "red"
+    assert clf.classify("电梯没坏，是停电了").subcategory != "lift_fault"
+    assert "漏水" not in clf.classify("不是漏水，是空调滴水").keywords
+    # absence is a complaint, not a negation
+    assert clf.classify("这条路上没有路灯，晚上很黑").category == "facilities"
+
+
+def test_object_fault_pairs_catch_paraphrases(clf: Classifier) -> None:
+    c = clf.classify("楼道灯一直不亮")
+    assert (c.category, c.subcategory) == ("property", "common_repairs")
+    c = clf.classify("2号楼电梯又不动了")
+    assert c.category == "property"
+
+
+def test_traditional_characters(clf: Classifier) -> None:
+    assert normalize("電梯又壞了，樓道堆滿雜物") == "电梯又坏了,楼道堆满杂物"
+    c = clf.classify("樓道堆滿雜物，電梯又壞了")
+    assert c.is_report and c.category in ("environment", "property")
+    assert clf.classify("3棟著火了！").urgency == "red"
+
+
+def test_emoji_mentions_urls_and_full_width(clf: Classifier) -> None:
+    assert normalize("@网格员小王 ３号楼ＡＢＣ！！！ https://x.cn/a 😡😡") == "3号楼abc!"
+    c = clf.classify("😡😡😡 @物业 3号楼电梯又坏了！！！🙏🙏")
+    assert c.is_report and c.category == "property"
+    assert c.location == "3号楼"
+    assert clf.classify("井盖没了😱😱").urgency == "red"
+
+
+def test_speaker_role_lowers_confidence(clf: Classifier) -> None:
+    text = "3号楼明天下午检修水管，可能停水"
+    resident = clf.classify(text, role="resident")
+    worker = clf.classify(text, role="grid_worker")
+    assert worker.confidence < resident.confidence
+    assert not clf.classify("楼道杂物周五前请各自清理", role="secretary").is_report
+    # a red message is never silenced by the role
+    assert clf.classify("3栋着火了", role="grid_worker").urgency == "red"
+
+
+def test_confidence_bands(clf: Classifier) -> None:
+    strong = clf.classify("北门垃圾堆成山了，好几天没人清")
+    assert strong.confidence >= 0.6  # settings.open_threshold: open a case
+    weak = clf.classify("电梯的情况")
+    assert 0.35 <= weak.confidence < 0.6 or not weak.is_report  # ask or stay silent
+    assert clf.classify("哈哈").confidence < 0.35
+
+
+def test_urgency_yellow_when_it_drags_on(clf: Classifier) -> None:
+    assert clf.classify("路灯不亮了").urgency == "green"
+    assert clf.classify("路灯不亮好几天了，老人晚上出门很危险").urgency == "yellow"
+
+
+def test_locations() -> None:
+    assert extract_location("3号楼2单元楼道堆满杂物") == "3号楼2单元楼道"
+    assert extract_location("5栋1203室漏水") == "5栋1203室"
+    assert extract_location("幸福路与人民路交叉口红绿灯坏了") == "幸福路与人民路交叉口"
+    assert extract_location("北门垃圾没人清") == "北门"
+    assert extract_location("阳光小区门口占道经营") == "阳光小区"
+    assert extract_location("渣土车撒了一路") is None
+    assert extract_location("路灯不亮") is None
+
+
+def test_classification_as_dict_is_json_ready(clf: Classifier) -> None:
+    import json
+
+    c = clf.classify("3号楼井盖没了")
+    d = c.as_dict()
+    assert isinstance(c, Classification)
+    assert d["is_report"] is True and d["category"] == "facilities" and d["urgency"] == "red"
+    assert isinstance(d["keywords"], list) and isinstance(d["emergency"], list)
+    json.dumps(d, ensure_ascii=False)
+
+
+def test_explain_is_chinese_and_says_why(clf: Classifier) -> None:
+    text = clf.explain("电梯又坏了 困了人!!")
+    assert "是问题上报" in text and "困了人" in text and "96333" in text
+    text = clf.explain("【物业通知】明天停水")
+    assert "不是问题上报" in text and "通知" in text
+
+
+def test_taxonomy_queries(clf: Classifier) -> None:
+    tx = clf.taxonomy
+    assert tx.category_name("environment") == "环境卫生"
+    assert tx.subcategory_name("facilities", "streetlight").startswith("路灯")
+    assert tx.deadlines("safety", "fire", "red") == ("15m", "24h")
+    assert tx.deadlines("other", None, "yellow") == ("4h", "3wd")
+    assert tx.deadlines("environment", "garbage", "green") == ("2h", "1wd")
+    assert tx.tier("dispute", "neighbour") == "grid"
+    assert tx.department("utilities", "power_supply")
+    for cat in tx.categories.values():
+        for sub in cat.subcategories.values():
+            for urg in ("red", "yellow", "green"):
+                accept, resolve = tx.deadlines(cat.code, sub.code, urg)
+                assert accept and resolve
+
+
+def test_every_keyword_is_one_jieba_token(clf: Classifier) -> None:
+    """jieba's default dictionary splits 路灯不亮 into 路/灯不亮; registered words stay whole."""
+    assert clf.tokens("路灯不亮") == ["路灯不亮"]
+    assert clf.tokens("煤气味") == ["煤气味"]
+    split = [w for w in clf.rules.vocabulary() if not w.isascii() and clf.tokenizer.lcut(w, HMM=False) != [w]]
+    assert not split, split[:20]

@@ -1,0 +1,181 @@
+"""categories.yaml validation, the CLI (typer CliRunner) and keyword suggestions."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from bot.classifier import Taxonomy, TaxonomyError
+from bot.classifier.cli import app
+from bot.classifier.suggest import suggest_keywords
+from bot.classifier.taxonomy import TOP_LEVEL_CODES
+
+runner = CliRunner()
+
+
+def packaged() -> dict:
+    return yaml.safe_load(resources.files("bot.defaults").joinpath("categories.yaml").read_text("utf-8"))
+
+
+def write(tmp_path: Path, data: dict | str) -> Path:
+    p = tmp_path / "categories.yaml"
+    p.write_text(data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    return p
+
+
+def test_packaged_taxonomy_has_the_14_fixed_codes() -> None:
+    tx = Taxonomy.load()
+    assert tuple(tx.categories) == TOP_LEVEL_CODES
+    for cat in tx.categories.values():
+        assert cat.subcategories
+        for sub in cat.subcategories.values():
+            assert sub.name and sub.urgency in ("red", "yellow", "green")
+            assert sub.tier in ("grid", "community", "street", "department")
+            assert sub.keywords or sub.topics
+
+
+@pytest.mark.parametrize(
+    ("mutate", "place"),
+    [
+        (
+            lambda d: d["categories"]["facilities"]["subcategories"]["streetlight"].update(urgency="orange"),
+            "categories.facilities.subcategories.streetlight.urgency",
+        ),
+        (
+            lambda d: d["categories"]["safety"]["subcategories"]["fire"].update(tier="city"),
+            "categories.safety.subcategories.fire.tier",
+        ),
+        (lambda d: d["categories"].pop("ecology"), "categories.ecology"),
+        (
+            lambda d: d["categories"].update(weather={"name": "天气", "subcategories": {}}),
+            "categories.weather",
+        ),
+        (
+            lambda d: d["categories"]["market"]["subcategories"]["consumer"].update(keywords=[], topics=[]),
+            "categories.market.subcategories.consumer.keywords",
+        ),
+        (
+            lambda d: d["categories"]["utilities"]["subcategories"]["water_supply"].update(deadline="FAST"),
+            "categories.utilities.subcategories.water_supply.deadline",
+        ),
+        (
+            lambda d: d["categories"]["utilities"]["subcategories"]["water_supply"].update(
+                deadlines={"red": ["10x", "1h"]}
+            ),
+            "categories.utilities.subcategories.water_supply.deadlines.red[0]",
+        ),
+        (
+            lambda d: d["categories"]["safety"]["subcategories"]["fire"].update(emergency=["999"]),
+            "categories.safety.subcategories.fire.emergency[0]",
+        ),
+        (
+            lambda d: d["rules"]["object_fault"]["objects"].update(路灯="facilities.lamps"),
+            "rules.object_fault.objects.路灯",
+        ),
+        (lambda d: d["rules"]["problem_patterns"].append("坏(了"), "rules.problem_patterns"),
+        (lambda d: d["rules"]["non_report"].update(spam=["x"]), "rules.non_report.spam"),
+        (lambda d: d.pop("emergency_contacts"), "emergency_contacts"),
+    ],
+)
+def test_broken_file_gives_one_clear_error(tmp_path: Path, mutate, place: str) -> None:
+    data = packaged()
+    mutate(data)
+    path = write(tmp_path, data)
+    with pytest.raises(TaxonomyError) as err:
+        Taxonomy.load(path)
+    msg = str(err.value)
+    assert msg.startswith(str(path)), msg
+    assert place in msg, msg
+    assert "\n" not in msg
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path: Path) -> None:
+    path = write(tmp_path, "version: 1\ncategories:\n  environment: [unclosed\n")
+    with pytest.raises(TaxonomyError, match=r"line \d+"):
+        Taxonomy.load(path)
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(TaxonomyError, match="cannot read"):
+        Taxonomy.load(tmp_path / "nope.yaml")
+
+
+def test_cli_classify_reads_stdin_writes_json_lines() -> None:
+    result = runner.invoke(app, ["classify"], input="3号楼井盖没了\n\n早上好\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(x) for x in result.output.strip().splitlines()]
+    assert len(lines) == 2
+    first, second = lines
+    assert first["is_report"] is True and first["category"] == "facilities" and first["urgency"] == "red"
+    assert first["location"] == "3号楼" and first["keywords"] and "subcategory" in first
+    assert second["is_report"] is False and second["category"] is None and second["urgency"] is None
+    assert "井盖" in result.output  # ensure_ascii=False
+
+
+def test_cli_classify_explain() -> None:
+    result = runner.invoke(app, ["classify", "--explain"], input="电梯又坏了 困了人!!\n")
+    assert result.exit_code == 0
+    rec = json.loads(result.output)
+    assert "96333" in rec["explain"] and "判断" in rec["explain"]
+
+
+def test_cli_classify_bad_config(tmp_path: Path) -> None:
+    path = write(tmp_path, "categories: {}\n")
+    result = runner.invoke(app, ["classify", "--config", str(path)], input="x\n")
+    assert result.exit_code == 2
+    assert "emergency_contacts" in result.output or "rules" in result.output
+
+
+def test_cli_rules_check_lists_shared_words(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["rules-check"])
+    assert result.exit_code == 0, result.output
+    assert "ok" in result.output
+    data = packaged()
+    data["categories"]["ecology"]["subcategories"]["water_pollution"]["keywords"].append("路灯不亮")
+    result = runner.invoke(app, ["rules-check", "--config", str(write(tmp_path, data))])
+    assert "路灯不亮: " in result.output and "facilities.streetlight" in result.output
+
+
+def test_cli_eval_on_a_file(tmp_path: Path) -> None:
+    rows = [
+        {"text": "3号楼井盖没了", "is_report": True, "category": "facilities", "urgency": "red"},
+        {"text": "北门垃圾好几天没人清", "is_report": True, "category": "environment", "urgency": "yellow"},
+        {"text": "早上好", "is_report": False, "category": None, "urgency": None},
+        {"text": "谢谢物业，电梯已经修好了", "is_report": False, "category": None, "urgency": None},
+    ]
+    f = tmp_path / "mine.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    result = runner.invoke(app, ["eval", "--file", str(f)])
+    assert result.exit_code == 0, result.output
+    assert "precision 1.000  recall 1.000" in result.output
+    assert "red recall 1.000 (1/1)" in result.output
+    assert "confusion matrix" in result.output and "worst misses" in result.output
+
+
+def test_cli_eval_without_data_exits_zero(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("GRIDBOT_DATA_DIR", raising=False)
+    result = runner.invoke(app, ["eval", "--data-dir", str(tmp_path / "absent")])
+    assert result.exit_code == 0
+    assert "no evaluation data" in result.output
+
+
+def test_suggest_keywords_mines_corrections() -> None:
+    corrections = [
+        ("小区充电桩又被燃油车占了", "property"),
+        ("燃油车占着充电桩不走", "property"),
+        ("地库充电桩全被燃油车停满", "property"),
+        ("河边晚上有人电鱼", "ecology"),
+        ("又看到有人在河里电鱼", "ecology"),
+    ]
+    others = ["今天天气不错", "晚上吃什么", "小区门口开了新店", "燃油价格又涨了"]
+    out = suggest_keywords(corrections, others, top=5)
+    assert set(out) == {"property", "ecology"}
+    assert "电鱼" in out["ecology"]
+    assert any("燃油" in w or "充电" in w for w in out["property"])
+    assert suggest_keywords([], others) == {}
+    assert "电鱼" not in suggest_keywords(corrections, others, known={"电鱼"}).get("ecology", [])
