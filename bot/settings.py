@@ -39,8 +39,21 @@ class Settings(BaseSettings):
         default=["已处理", "已解决", "已修好", "修好了", "处理好了", "处理完毕", "已清理", "清理完毕", "办结", "已完成", "搞定"]
     )
     digest_aliases: dict[str, str] = Field(
-        default={"今日汇总": "today", "今天汇总": "today", "本周汇总": "week", "本周统计": "week"}
+        default={"今日汇总": "today", "今天汇总": "today", "本周汇总": "week", "本周统计": "week",
+                 "昨日汇总": "yesterday", "本月汇总": "month", "本月统计": "month", "上周汇总": "lastweek",
+                 "上周统计": "lastweek", "上月汇总": "lastmonth"}  # "3月汇总" is understood too
     )
+    # digests (bot/services/digest.py): local times; a missed time is caught up within digest_catchup_hours
+    digest_daily_at: str | None = Field(default="08:00", pattern=r"^(([01]?\d|2[0-3]):[0-5]\d)?$")
+    digest_daily_period: Literal["yesterday", "today"] = "yesterday"
+    digest_weekly_at: str | None = Field(default="08:30", pattern=r"^(([01]?\d|2[0-3]):[0-5]\d)?$")
+    digest_weekly_weekday: int = Field(default=0, ge=0, le=6)  # 0 = Monday; the digest covers last week
+    digest_catchup_hours: float = 6.0
+    digest_check_seconds: float = 60.0
+    digest_charts: bool = True
+    chart_font: Path | None = None  # a .otf/.ttf with Chinese glyphs; default: the shipped Noto Sans SC
+    digest_hotspot_min: int = 3  # cases of one category in one grid in the period that make a hotspot
+    digest_overdue_lines: int = 15
 
     # classifier confidence bands: >= open_threshold opens a case, >= ask_threshold asks "要上报吗?"
     open_threshold: float = 0.6

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 URGENCY_ICON = {"red": "🔴", "yellow": "🟡", "green": "🟢"}
 URGENCY_LABEL = {"red": "紧急", "yellow": "较急", "green": "一般"}
-PERIOD_LABEL = {"today": "今日", "week": "本周"}
 
 UNBOUND_HINT = "本群尚未绑定网格，机器人暂不受理。管理员请在群内发送：/bind <单位编码> <群类型>（resident_group 居民群 / worker_group 网格员群 / command_group 指挥群 / dept_group 部门群）"
 BIND_USAGE = "用法：/bind <单位编码> <群类型>，群类型为 resident_group、worker_group、command_group 或 dept_group"
@@ -96,14 +95,6 @@ MYCASES_HEADER_WORKER = "您负责的未结工单（{n} 件）："
 MYCASES_HEADER_RESIDENT = "您反映的工单（{n} 件）："
 MYCASES_ITEM = "{icon} #{number} {state} {category}：{text}"
 MYCASES_NONE = "暂无工单。"
-DIGEST_HEADER = "📊 {unit} {period}汇总（{start} 至 {end}）"
-DIGEST_BODY = (
-    "新增 {new} 件，已接单 {accepted} 件，已办结 {resolved} 件，已结案 {closed} 件，重办 {reopened} 件\n"
-    "当前未结 {open} 件，超期 {overdue} 件\n结案率：{closure_rate}"
-)
-DIGEST_BY_STATE = "按状态："
-DIGEST_BY_CATEGORY = "按类别："
-DIGEST_OVERDUE = "超期工单："
 DIGEST_NONE = "（无）"
 
 ACTION_LABELS = {
@@ -123,3 +114,85 @@ ACTION_LABELS = {
 
 def fmt(template: str, **kw) -> str:
     return template.format(**kw)
+
+
+# digests and reports (bot/services/digest.py, bot/reports/)
+CATEGORY_NAMES = {
+    "environment": "环境卫生", "facilities": "市政设施", "utilities": "水电气暖", "safety": "安全隐患",
+    "security": "社会治安", "dispute": "矛盾纠纷", "property": "物业管理", "order": "市容秩序", "traffic": "交通出行",
+    "welfare": "民生服务", "health": "卫生健康", "market": "市场监管", "ecology": "生态环境", "other": "其他",
+}
+DIGEST_PERIOD_LABEL = {"today": "今日", "yesterday": "昨日", "week": "本周", "lastweek": "上周", "month": "本月",
+                       "lastmonth": "上月"}
+DIGEST_MONTH_LABEL = "{year}年{month}月"
+DIGEST_TITLE = "📊 {unit} {label}汇总（{span}）"
+DIGEST_FLOWS = "新增 {new} 件｜接单 {accepted}｜办结 {resolved}｜结案 {closed}｜重办 {reopened}"
+DIGEST_NOW = "当前未结 {open} 件，其中超期 {overdue} 件"
+DIGEST_RATES = "三率：响应率 {response}｜按期办结率 {resolution}｜满意率 {satisfaction}"
+DIGEST_RATE = "{pct}（{num}/{den}）"
+DIGEST_RATE_NONE = "—"
+DIGEST_DEFAULT_SATISFIED = "另有默认满意 {n} 件（逾期未评价），未计入满意率"
+DIGEST_TIMES = "用时：接单平均 {acc_mean}，90% 在 {acc_p90} 内；办结平均 {res_mean}，90% 在 {res_p90} 内"
+DIGEST_PATROLS = "巡查：共 {n} 次"
+DIGEST_SECTION_OVERDUE = "【超期督办】"
+DIGEST_OVERDUE_ITEM = "{card}{icon} #{number} {grid} {worker} {step}超期 {late}"
+DIGEST_OVERDUE_MORE = "……另有 {n} 件超期，/status 编号 查看详情"
+DIGEST_STEP = {"accept": "受理", "resolve": "办结"}
+DIGEST_CARD = {"red": "🟥红牌 ", "yellow": "🟨黄牌 "}
+DIGEST_SECTION_CATEGORY = "【按类别】"
+DIGEST_SECTION_GRID = "【按网格】"
+DIGEST_SECTION_COMMUNITY = "【按社区】"
+DIGEST_SECTION_WORST_GRIDS = "【按期办结率最低的 {n} 个网格】"
+DIGEST_GRID_ITEM = "{name}：新增 {new}，结案率 {closure}，按期办结率 {resolution}，未结 {open}，超期 {overdue}"
+DIGEST_SECTION_WORKERS = "【网格员排行】（按办结件数）"
+DIGEST_WORKER_ITEM = "{rank}. {name}：办结 {resolved}（按期 {on_time}），接单 {accepted}，在办 {open}，超期 {overdue}{patrols}"
+DIGEST_WORKER_PATROLS = "，巡查 {n} 次"
+DIGEST_WORKERS_MORE = "……共 {n} 人，完整排行见导出表"
+DIGEST_SECTION_HOTSPOTS = "【热点】（同一地点、同类问题反复出现）"
+DIGEST_HOTSPOT_PLACE = "📍 {grid} {place}：{n} 件（{category}等）"
+DIGEST_HOTSPOT_CATEGORY = "🔁 {grid} {category}：{n} 件"
+DIGEST_CHART_CAPTION = "📈 {title}\n上：每日新增（按类别）；下：各网格结案率与按期办结率"
+DIGEST_SCHEDULED_DAILY = "⏰ 每日定时汇总"
+DIGEST_SCHEDULED_WEEKLY = "⏰ 每周定时汇总"
+DIGEST_USAGE = (
+    "用法：/digest [时段] [单位编码]。时段：today 今日、yesterday 昨日、week 本周、lastweek 上周、month 本月、"
+    "lastmonth 上月、3月、2026-03-01..2026-03-15。也可直接发送“今日汇总”“本周汇总”“本月汇总”“上周汇总”“3月汇总”。"
+)
+DIGEST_UNIT_NOT_YOURS = "抱歉，您只能查看{unit}及下辖单位的汇总。"
+DIGEST_NOT_HERE = "汇总统计请在指挥群、网格员工作群或私聊中查询，不在居民群发布。"
+# chart labels
+CHART_DAILY_TITLE = "每日新增工单（按类别）"
+CHART_DAILY_Y = "件数"
+CHART_RATES_TITLE = "各网格结案率与按期办结率"
+CHART_RATES_TITLE_WORST = "按期办结率最低的 {n} 个网格（共 {total} 个）"
+CHART_CLOSURE = "结案率"
+CHART_ON_TIME = "按期办结率"
+CHART_OTHERS = "其他类别"
+CHART_NO_CASES = "本期无新增工单"
+# exports (gridbot export)
+EXPORT_SHEET_CASES = "工单"
+EXPORT_SHEET_EVENTS = "流转记录"
+EXPORT_SHEET_SUMMARY = "汇总"
+EXPORT_CASE_HEADERS = {
+    "number": "工单号", "state": "状态", "category": "类别", "subcategory": "子类", "urgency": "紧急程度",
+    "street": "街道", "community": "社区", "grid": "网格", "owner": "当前承办单位", "tier": "层级", "worker": "负责人",
+    "reporter": "反映人", "location": "位置", "text": "问题描述", "created": "登记时间", "accept_by": "受理时限",
+    "accepted": "接单时间", "resolve_by": "办结时限", "resolved": "办结时间", "closed": "结案时间",
+    "accept_on_time": "按期受理", "resolve_on_time": "按期办结", "reopens": "重办次数",
+}
+EXPORT_EVENT_HEADERS = {"number": "工单号", "at": "时间", "actor": "操作人", "action": "操作", "from": "原状态",
+                        "to": "新状态", "note": "说明"}
+EXPORT_YES, EXPORT_NO = "是", "否"
+EXPORT_SUMMARY_TITLE = "{unit} {first} 至 {last} 汇总（导出于 {at}）"
+EXPORT_SUMMARY_ROWS = {
+    "new": "新增", "accepted": "接单", "resolved": "办结", "closed": "结案", "reopened": "重办", "open": "当前未结",
+    "overdue": "当前超期", "response": "响应率", "resolution": "按期办结率", "satisfaction": "满意率",
+    "default_satisfied": "默认满意（未计入满意率）", "t_accept_mean": "平均接单用时（小时）",
+    "t_accept_p90": "90% 接单用时（小时）", "t_resolve_mean": "平均办结用时（小时）", "t_resolve_p90": "90% 办结用时（小时）",
+    "patrols": "巡查次数",
+}
+EXPORT_GRID_HEADERS = ["社区", "网格", "新增", "结案", "结案率", "响应率", "按期办结率", "当前未结", "当前超期"]
+EXPORT_CATEGORY_HEADERS = ["类别", "新增"]
+EXPORT_WORKER_HEADERS = ["排名", "网格员", "接单", "办结", "按期办结率", "在办", "超期", "巡查"]
+EXPORT_TIER_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "department": "部门"}
+OPEN311_NOTICE = "受理时限 {accept_by}；办结时限 {resolve_by}"

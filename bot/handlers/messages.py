@@ -80,6 +80,7 @@ class OutgoingMessage:
     text: str = ""
     kind: str = "send"  # send | edit | answer_callback
     photo: str | None = None  # file id: sent as a photo with `text` as its caption
+    photo_upload: str | None = None  # base64 of an image made here (a digest chart): uploaded as a photo
     reply_to_message_id: int | None = None
     thread_id: int | None = None
     buttons: list[list[Button]] = field(default_factory=list)

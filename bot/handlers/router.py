@@ -7,9 +7,10 @@ import logging
 from datetime import timedelta
 
 from bot import texts
-from bot.domain.roles import ChatKind, may_read_digest
+from bot.domain.roles import ChatKind
 from bot.handlers.messages import Button, ButtonPress, ChatEvent, Event, IncomingMessage, OutgoingMessage
 from bot.services import cases, org, queries
+from bot.services import digest as digest_service
 from bot.services.context import Actor, Context, Deferred
 from bot.store.tables import ChatSeen, PendingReport
 
@@ -45,8 +46,8 @@ def on_message(ctx: Context, msg: IncomingMessage) -> None:
         return
     text = msg.text.strip()
     command = parse_command(text)
-    if command is None and text in ctx.settings.digest_aliases:
-        command = ("digest", ctx.settings.digest_aliases[text])
+    if command is None and (period := digest_service.alias(ctx.settings, text)) is not None:
+        command = ("digest", period)  # 今日汇总, 本周汇总, 3月汇总 …
     actor = ctx.actor(msg.sender)
     if command:
         on_command(ctx, msg, actor, *command)
@@ -187,12 +188,7 @@ def case_command(ctx: Context, msg: IncomingMessage, actor: Actor, act) -> None:
 
 
 def digest(ctx: Context, msg: IncomingMessage, actor: Actor, args: str) -> None:
-    unit = queries.digest_scope(ctx, actor)
-    if unit is None or not may_read_digest(ctx.roles_over(actor, unit.id)):
-        reply(ctx, msg, texts.NOT_ALLOWED_DIGEST)
-        return
-    period = "week" if args.strip() in ("week", "本周") else "today"
-    reply(ctx, msg, queries.render_digest(ctx, queries.compute_digest(ctx, unit, period)))
+    digest_service.command(ctx, msg, actor, args)
 
 
 def explicit_report(ctx: Context, msg: IncomingMessage, actor: Actor, args: str) -> None:

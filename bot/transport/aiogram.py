@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
@@ -21,6 +22,7 @@ from aiogram.types import (
     BotCommand,
     BotCommandScopeAllGroupChats,
     BotCommandScopeAllPrivateChats,
+    BufferedInputFile,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     MessageEntity,
@@ -138,8 +140,10 @@ class AiogramTransport:
             if out.reply_to_message_id:
                 common["reply_parameters"] = ReplyParameters(message_id=out.reply_to_message_id,
                                                              allow_sending_without_reply=True)
-            if out.photo:
-                msg = await self.bot.send_photo(photo=out.photo, caption=out.text or None,
+            if out.photo or out.photo_upload:
+                photo = BufferedInputFile(base64.b64decode(out.photo_upload), filename="chart.png") \
+                    if out.photo_upload else out.photo
+                msg = await self.bot.send_photo(photo=photo, caption=out.text or None,
                                                 caption_entities=_entities(out), **common)
             else:
                 msg = await self.bot.send_message(text=out.text, entities=_entities(out), **common)
