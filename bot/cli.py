@@ -94,6 +94,11 @@ def run(
     engine = engine_for(s, migrate=True)
     try:
         bot = GridBot(s, engine, make_transport(s, transport))
+        from bot.reports.fonts import announce
+        from bot.services.digest import install_jobs
+
+        announce(str(s.chart_font) if s.chart_font else None)  # says clearly when charts have no CJK font
+        install_jobs(bot)  # scheduled daily / weekly digests to command groups
         if webhook:
             from bot.runtime.webhook import run_webhook
 
@@ -104,6 +109,40 @@ def run(
         raise Fail(str(exc)) from None
     except KeyboardInterrupt:
         pass
+
+
+@app.command("export")
+def export_cases(
+    date_from: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD (local time).")],
+    date_to: Annotated[str, typer.Option("--to", help="Last day, YYYY-MM-DD (inclusive).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", help="xlsx, csv or open311 (GeoReport v2 JSON).")] = "xlsx",
+    unit: Annotated[str | None, typer.Option("--unit", help="Unit code (default: every unit).")] = None,
+    unmasked: Annotated[bool, typer.Option("--unmasked", help="Admins only: phone and ID numbers in clear; "
+                                                               "audit-logged.")] = False,
+    as_admin: Annotated[str | None, typer.Option("--as", help="With --unmasked: the admin's Telegram id or "
+                                                              "name.")] = None,
+) -> None:
+    """Export the cases created between two days (with events and a summary in xlsx); masked by default."""
+    import time
+
+    from bot.reports.export import ExportError, export, parse_day
+
+    s = settings()
+    engine = engine_for(s, migrate=True)
+    started = time.perf_counter()
+    try:
+        result = export(engine, fmt=fmt, output=output, first_day=parse_day(date_from, "--from"),
+                        last_day=parse_day(date_to, "--to"), unit_code=unit, settings=s, unmasked=unmasked,
+                        admin=as_admin)
+    except ExportError as exc:
+        raise Fail(str(exc)) from None
+    events = f", {result.events} events" if fmt == "xlsx" else ""
+    masking = "UNMASKED (audit-logged)" if not result.masked else "phone and ID numbers masked"
+    print(f"exported {result.cases} cases{events} to {result.path} ({fmt}, {masking}) "
+          f"in {time.perf_counter() - started:.1f} s")
+    for note in result.notes:
+        print(f"note: {note}")
 
 
 @db_app.command("upgrade")
