@@ -44,12 +44,14 @@ def done_updates(db: Path) -> int:
         return 0
 
 
-async def wait_until(pred, timeout: float, what: str) -> None:
+async def wait_until(pred, timeout: float, what: str, db: Path, log: Path) -> None:
     for _ in range(int(timeout / 0.05)):
         if pred():
             return
         await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}")
+    with sqlite3.connect(db, timeout=5) as c:
+        inbox = c.execute("select status, count(*), max(error) from inbound_update group by status").fetchall()
+    raise AssertionError(f"timed out waiting for {what}; inbox {inbox}; bot log:\n{log.read_text()[-4000:]}")
 
 
 @pytest.mark.parametrize("transport", ["ptb", "aiogram"])
@@ -76,14 +78,14 @@ async def test_sigkill_mid_replay_loses_nothing_and_duplicates_nothing(tmp_path,
                 await tg.say(RESIDENTS, user, CHAT[n % 5])
         bot = start_bot(standin.base, db, transport, log)
         try:
-            await wait_until(lambda: done_updates(db) >= 40, 60, "the bot to handle 40 updates")
+            await wait_until(lambda: done_updates(db) >= 40, 60, "the bot to handle 40 updates", db, log)
             bot.send_signal(signal.SIGKILL)
             bot.wait(10)
             handled_before = done_updates(db)
             assert handled_before < 200, "the kill came too late to test anything"
             bot = start_bot(standin.base, db, transport, log)
-            await wait_until(lambda: done_updates(db) >= 200, 60, "all 200 updates to be handled")
-            await wait_until(lambda: replies_count(db) == 0, 60, "the outbox to drain")
+            await wait_until(lambda: done_updates(db) >= 200, 90, "all 200 updates to be handled", db, log)
+            await wait_until(lambda: replies_count(db) == 0, 60, "the outbox to drain", db, log)
             await tg.wait_quiet(1.0, timeout=30)
         finally:
             bot.send_signal(signal.SIGTERM)
