@@ -235,3 +235,16 @@ async def test_bad_input_is_answered_or_ignored_never_lost(lb):
 async def test_private_chat_gets_help(lb):
     said = await lb.tg.say(RESIDENT.id, RESIDENT, "你好")
     await lb.tg.wait_for_bot(RESIDENT.id, 1, after=said["message_id"], predicate=has("网格助手"))
+
+
+async def test_red_case_names_the_emergency_number_first_and_mentions_the_leader(lb):
+    tg = lb.tg
+    said = await tg.say(RESIDENTS, RESIDENT, "3栋5楼着火了，好多烟！")
+    reply = (await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"]))[0]
+    first_line = text_of(reply).splitlines()[0]
+    assert "119" in first_line and "紧急" in first_line
+    card = (await tg.wait_for_bot(WORKERS, 1, after=0, predicate=lambda m: bool(buttons(m))))[0]
+    assert text_of(card).startswith("🚨") and "王建军" in text_of(card).splitlines()[0]
+    mentioned = {e["user"]["id"] for e in card.get("entities", []) if e["type"] == "text_mention"}
+    assert LEADER.id in mentioned and WORKER.id in mentioned
+    assert cases(lb.engine)[0].urgency == "red"
