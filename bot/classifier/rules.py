@@ -81,6 +81,53 @@ def _alternatives(pattern: str) -> list[str]:
     return parts
 
 
+_EXPAND_LIMIT = 200
+
+
+def _expand(pattern: str) -> list[str] | None:
+    """All strings a simple regex matches — literals, [abc] classes, (a|b) groups, `?` on an atom —
+    or None when it uses anything else (anchors, ranges, repetition, `.`). 乱[停放] → 乱停, 乱放."""
+    out = [""]
+    i, n = 0, len(pattern)
+    while i < n:
+        c = pattern[i]
+        if c == "[":
+            j = pattern.find("]", i)
+            body = pattern[i + 1 : j] if j > 0 else ""
+            if not body or body[0] == "^" or "-" in body or "\\" in body or _META & set(body):
+                return None
+            atom, i = list(body), j + 1
+        elif c == "(":
+            depth, j = 0, i
+            while j < n:
+                if pattern[j] == "(":
+                    depth += 1
+                elif pattern[j] == ")":
+                    depth -= 1
+                    if depth == 0:
+                        break
+                j += 1
+            if j >= n:
+                return None
+            atom = []
+            for alt in _alternatives(pattern[i + 1 : j]):
+                sub = _expand(alt)
+                if sub is None or not alt:
+                    return None
+                atom += sub
+            i = j + 1
+        elif c in _META:
+            return None
+        else:
+            atom, i = [c], i + 1
+        if i < n and pattern[i] == "?":
+            atom, i = ["", *atom], i + 1
+        out = [a + b for a in out for b in atom]
+        if len(out) > _EXPAND_LIMIT:
+            return None
+    return out
+
+
 class PhraseMatcher:
     """A list of regexes searched as one: plain-word alternatives go into an Aho-Corasick automaton
     (one C pass over the text), the rest into one compiled regex. A 300-word alternation searched by
@@ -91,8 +138,9 @@ class PhraseMatcher:
         rest: list[str] = []
         for p in patterns:
             for alt in _alternatives(p):
-                if alt and not (_META & set(alt)):
-                    literals.add(alt)
+                words = _expand(alt) if alt else None
+                if words is not None and all(words):
+                    literals.update(words)
                 elif alt:
                     rest.append(alt)
         self.automaton = None
