@@ -1,27 +1,24 @@
 """Figures that depend on issue 5 (督办 card colour, 回访 satisfaction, patrols), read from whatever exists.
 
 Issue 5 is built in parallel: until its fields exist, the digest reads the audit log (CaseEvent actions,
-see figures.RATING_ACTIONS and CARD_ACTIONS). As soon as a case column or a patrol table appears in the
-schema, the figures come from it, without a change here beyond the names listed below.
+see figures.RATING_ACTIONS and CARD_ACTIONS). As soon as the case's card column or the patrol table is in
+the model *and* the database, the figures come from it. Ratings always come from the audit log: a rating
+column holds only the latest answer, and 不满意 reopens the case, so the log is the complete record.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
-from bot.reports.figures import BASIC, DEFAULT, SATISFIED, UNSATISFIED
 from bot.store.tables import Case
 
 log = logging.getLogger(__name__)
 CARD_COLUMNS = ("card", "card_color", "card_colour", "supervision_card", "supervision")
-SATISFACTION_COLUMNS = ("satisfaction", "rating", "feedback_rating")
 PATROL_TABLES = ("patrol", "patrols", "patrol_log", "grid_log")
 PERSON_COLUMNS = ("person_id", "worker_id")
 UNIT_COLUMNS = ("grid_id", "unit_id")
@@ -32,9 +29,24 @@ def _first(columns, names):
     return next((columns[n] for n in names if n in columns), None)
 
 
-def card_columns() -> list:
+def has_column(session: Session, table: str, column: str) -> bool:
+    """Whether the database (not only the model) has the column: a model can run ahead of its migration."""
+    bind = session.get_bind()
+    key = (bind.url.render_as_string(hide_password=True), table)
+    if key not in _COLUMNS:
+        found = inspect(bind)
+        _COLUMNS[key] = {c["name"] for c in found.get_columns(table)} if found.has_table(table) else set()
+    return column in _COLUMNS[key]
+
+
+_COLUMNS: dict[tuple[str, str], set[str]] = {}  # per database: the bot migrates before it reads
+
+
+def card_columns(session: Session) -> list:
     col = _first(Case.__table__.c, CARD_COLUMNS)
-    return [col.label("card")] if col is not None else []
+    if col is None or not has_column(session, "case_", col.name):
+        return []
+    return [col.label("card")]
 
 
 def normalise_card(value) -> str | None:
@@ -48,36 +60,6 @@ def normalise_card(value) -> str | None:
 
 def card_from_row(row) -> str | None:
     return normalise_card(getattr(row, "card", None))
-
-
-def normalise_rating(value) -> str | None:
-    text = str(value or "").lower()
-    if not text:
-        return None
-    if "default" in text or "默认" in text:
-        return DEFAULT
-    if "basic" in text or "基本" in text:
-        return BASIC
-    if "un" in text or "dis" in text or "不" in text or "not" in text:
-        return UNSATISFIED
-    if "satisf" in text or "满意" in text:
-        return SATISFIED
-    return None
-
-
-def ratings(session: Session, in_scope, start: datetime, end: datetime) -> Counter | None:
-    """Ratings from a satisfaction column on the case (cases closed in the period), when there is one."""
-    col = _first(Case.__table__.c, SATISFACTION_COLUMNS)
-    if col is None:
-        return None
-    c = Case.__table__.c
-    out: Counter = Counter()
-    for value, n in session.execute(select(col, func.count()).where(
-            in_scope, col.is_not(None), c.closed_at >= start, c.closed_at < end).group_by(col)):
-        rating = normalise_rating(value)
-        if rating:
-            out[rating] += n
-    return out
 
 
 def _patrol_table():
@@ -108,13 +90,10 @@ def patrols(session: Session, grid_ids: list[int], start: datetime, end: datetim
     if found is None:
         return None
     person = found[1]
-    q = _patrol_query(found, grid_ids, start, end, person, func.count()).group_by(person)
-    try:
-        with session.begin_nested():  # a savepoint: a missing table must not spoil the caller's transaction
-            return {pid: n for pid, n in session.execute(q) if pid is not None}
-    except SQLAlchemyError as exc:  # the table is declared but its migration has not run
-        log.warning("patrols not counted: %s", exc.__class__.__name__)
+    if not has_column(session, found[0].name, person.name):  # declared, but its migration has not run here
         return None
+    q = _patrol_query(found, grid_ids, start, end, person, func.count()).group_by(person)
+    return {pid: n for pid, n in session.execute(q) if pid is not None}
 
 
 def patrol_total(session: Session, grid_ids: list[int], start: datetime, end: datetime) -> int | None:

@@ -28,21 +28,22 @@ CARD_ACTIONS = ("yellow_card", "red_card", "card", "supervise", "supervision")
 INVALID_STATES = ("merged", "rejected")
 
 
+# the words in an audit note that say which rating it records, first match wins (不满意 contains 满意);
+# stats.py turns the same list into SQL so that ratings are counted in the database
+RATING_WORDS = (
+    (DEFAULT, ("默认满意", "default", "timeout", "no answer")),
+    (BASIC, ("基本满意", "basic", "partly", "partial")),
+    (UNSATISFIED, ("不满意", "unsatisfied", "dissatisfied", "not satisfied", "not fixed", "未解决")),
+    (SATISFIED, ("满意", "satisfied", "fixed", "已解决")),
+)
+
+
 def rating_of(action: str, note: str | None) -> str | None:
-    """The rating an audit event records, if any. Order matters: 不满意 contains 满意."""
-    n = (note or "").lower()
+    """The rating an audit event records, if any."""
     if action not in RATING_ACTIONS:
         return None
-    if "默认满意" in n or "default" in n or "timeout" in n or "no answer" in n:
-        return DEFAULT
-    if "基本满意" in n or "basic" in n or "partly" in n or "partial" in n:
-        return BASIC
-    if ("不满意" in n or "unsatisfied" in n or "dissatisfied" in n or "not satisfied" in n or "not fixed" in n
-            or "未解决" in n):
-        return UNSATISFIED
-    if "满意" in n or "satisfied" in n or "fixed" in n or "已解决" in n:
-        return SATISFIED
-    return None
+    n = (note or "").lower()
+    return next((rating for rating, words in RATING_WORDS if any(w in n for w in words)), None)
 
 
 def card_of(action: str, note: str | None) -> str | None:
