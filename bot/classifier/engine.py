@@ -20,13 +20,15 @@ from bot.classifier.segment import build_tokenizer
 from bot.classifier.taxonomy import URGENCY_NAMES, Taxonomy
 
 REPORT_THRESHOLD = 0.5
+PETITION = frozenset(("是否", "能否", "可否", "何时", "什么时候", "多久"))
 
 # weights of the report score (a logit); chosen on ../shared/data/public and our own examples
 W_BIAS = -2.6
 W_KEYWORD = 3.3
 W_KEYWORD_MORE = 0.5
-W_TOPIC = 1.3
-W_WEAK_PROBLEM = 1.5
+W_TOPIC = 2.2  # a subject named on its own (桐庐公交, 二次供水改造) is how residents title a report
+W_WEAK_TOPIC = 1.3  # rules.weak_topics: subjects chit-chat names too (老师, 医院, 狗)
+W_WEAK_PROBLEM = 0.7  # 电梯的情况: with a topic it reaches the ask band, not the open band
 W_TOPIC_MORE = 0.3
 W_PAIR = 3.0
 W_PROBLEM = 2.7
@@ -36,6 +38,10 @@ W_RED = 6.0
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
 W_QMARK = -0.8
+# 是否 / 能否 / 何时 / …吗? about a named subject is how residents petition (何时修好?), not an
+# information request: a smaller penalty than 请问 / 咨询 / 怎么办理
+W_PETITION = -0.8
+W_PLACE = 0.8  # a subject the rules know, at a named place (3号楼电梯, 文一路路灯)
 W_FILTER = -6.0
 W_ROLE = -3.0
 W_NOTHING_SHORT = -1.0
@@ -140,7 +146,9 @@ class Classifier:
         if ev.n_keywords or ev.red_subs:
             score += W_KEYWORD + W_KEYWORD_MORE * min(ev.n_keywords - 1, 2)
         elif ev.n_topics:
-            score += W_TOPIC + W_TOPIC_MORE * min(ev.n_topics - 1, 2)
+            score += W_TOPIC + W_TOPIC_MORE * min(ev.n_topics - 1 + ev.n_weak_topics, 2)
+        elif ev.n_weak_topics:
+            score += W_WEAK_TOPIC + W_TOPIC_MORE * min(ev.n_weak_topics - 1, 2)
         if ev.pairs:
             score += W_PAIR
         an.problem = rules.problem.findall(normalized)
@@ -157,10 +165,11 @@ class Classifier:
             score += W_RED
         an.complaint_question = rules.complaint_question.search(normalized)
         if not an.complaint_question:
-            m = rules.question.search(normalized)
-            if m:
-                an.question = m
-                score += W_QUESTION
+            found = rules.question.findall(normalized)
+            if found:
+                an.question = found[0]
+                info = [w for w in found if w not in PETITION and not w.startswith("吗")]
+                score += W_QUESTION if info or not ev.scores else W_PETITION
             elif normalized.endswith("?"):
                 an.question = "?"
                 score += W_QMARK
@@ -177,6 +186,9 @@ class Classifier:
                 score += W_ROLE
         if not ev.scores and not an.problem and len(normalized) <= 4:
             score += W_NOTHING_SHORT
+        place = extract_location(normalized) if ev.scores else None
+        if place:
+            score += W_PLACE
         confidence = 1.0 / (1.0 + math.exp(-score))
 
         sub = self._choose(ev)
@@ -205,7 +217,7 @@ class Classifier:
             urgency=urgency,
             confidence=confidence,
             keywords=keywords,
-            location=extract_location(normalized) if category is not None else None,
+            location=(place if ev.scores else extract_location(normalized)) if category is not None else None,
             emergency=emergency,
             reason=an.filter[0] if an.filter else ("role_notice" if an.role_notice else None),
         )

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from bot.classifier.taxonomy import Subcategory, Taxonomy
 
 # token flags
-FAULT, NEGATION, ABSENCE, YELLOW = 1, 2, 4, 8
+FAULT, NEGATION, ABSENCE, YELLOW, WEAK_TOPIC = 1, 2, 4, 8, 16
 _PUNCT = frozenset(",.!?;:、。，！？；：()（）[]【】<>《》\"'“”‘’~…- \t\n/|")
 
 
@@ -44,6 +44,7 @@ class Evidence:
     yellow: list[str] = field(default_factory=list)
     n_keywords: int = 0
     n_topics: int = 0
+    n_weak_topics: int = 0  # topics listed in rules.weak_topics
 
 
 def _combine(patterns: tuple[str, ...]) -> re.Pattern | None:
@@ -207,6 +208,7 @@ class Ruleset:
             (r.negations, NEGATION),
             (r.absence, ABSENCE),
             (r.yellow_triggers, YELLOW),
+            (r.weak_topics, WEAK_TOPIC),
         ):
             for w in words:
                 slot(w)["flags"] |= flag
@@ -294,7 +296,10 @@ class Ruleset:
             if e.red_if:
                 ev.red_if.update(e.red_if)
             if e.topic_of:
-                ev.n_topics += 1
+                if flags & WEAK_TOPIC:
+                    ev.n_weak_topics += 1
+                else:
+                    ev.n_topics += 1
                 for s in e.topic_of:
                     self._add(ev, s, 1.0, tok, strong=False, at=start)
         if objects and (faults or absences):

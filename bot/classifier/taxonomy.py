@@ -95,6 +95,8 @@ class Rules:
     complaint_question_patterns: tuple[str, ...]
     non_report: dict[str, tuple[str, ...]]
     notice_roles: tuple[str, ...]
+    # topics so common in chit-chat (老师, 医院, 狗) that they count only as weak evidence
+    weak_topics: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -375,6 +377,7 @@ class Taxonomy:
                 if name in nr
             },
             notice_roles=roles,
+            weak_topics=ck.words(raw.get("weak_topics"), "rules.weak_topics"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------
