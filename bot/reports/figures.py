@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 SATISFIED, BASIC, UNSATISFIED, DEFAULT = "satisfied", "basic", "unsatisfied", "default"
-RATING_LABELS = {SATISFIED: "满意", BASIC: "基本满意", UNSATISFIED: "不满意", DEFAULT: "默认满意"}
 # audit actions that may carry a rating (the loop's 已解决/未解决 buttons, and issue 5's 回访)
 RATING_ACTIONS = ("close", "reopen", "rate", "rating", "feedback", "satisfaction", "followup", "follow_up", "visit")
 CARD_ACTIONS = ("yellow_card", "red_card", "card", "supervise", "supervision")

@@ -82,3 +82,20 @@ def test_the_shipped_cjk_font_is_found_and_has_chinese():
     font = find_cjk_font()
     assert font is not None, "install the pylopdf-fonts-zh-cn dependency"
     assert covers(font.path, "网格汇总每日新增按期办结率满意")
+
+
+def test_without_a_cjk_font_charts_are_left_out_and_the_log_says_why(monkeypatch, caplog):
+    from bot.reports import fonts
+    from bot.reports.figures import Digest
+    from bot.services.digest import chart_png
+
+    fonts.find_cjk_font.cache_clear()
+    monkeypatch.setattr(fonts, "_shipped", lambda: None)
+    monkeypatch.setattr(fonts, "_system", lambda: None)
+    try:
+        assert fonts.announce() is None
+        assert "no CJK font found" in caplog.text and "pip install pylopdf-fonts-zh-cn" in caplog.text
+        d = Digest(1, "翠苑社区", "community", "today", NOW, NOW, NOW)
+        assert chart_png(d, Settings()) is None  # the digest goes out as text, never with boxes for 汉字
+    finally:
+        fonts.find_cjk_font.cache_clear()
