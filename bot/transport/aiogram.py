@@ -31,7 +31,7 @@ from aiogram.types import (
     User,
 )
 
-from bot.handlers.messages import ButtonPress, ChatEvent, Event, IncomingMessage, OutgoingMessage, Sender
+from bot.handlers.messages import Event, OutgoingMessage
 from bot.transport.base import (
     ALLOWED_UPDATES,
     BOT_COMMANDS_GROUP,
@@ -40,6 +40,7 @@ from bot.transport.base import (
     TransportError,
     utf16_len,
 )
+from bot.transport.events import event_from_update
 
 log = logging.getLogger(__name__)
 
@@ -82,42 +83,7 @@ class AiogramTransport:
 
     # --- incoming -----------------------------------------------------------------------------------
     def parse(self, raw: dict[str, Any]) -> Event | None:
-        update = Update.model_validate(raw, context={"bot": self.bot})
-        if update.callback_query:
-            cq = update.callback_query
-            if cq.message is None or not cq.data:
-                return None
-            return ButtonPress(
-                callback_id=cq.id, chat_id=cq.message.chat.id, message_id=cq.message.message_id,
-                sender=_sender(cq.from_user), data=cq.data,
-                thread_id=getattr(cq.message, "message_thread_id", None),
-            )
-        if update.my_chat_member:
-            m = update.my_chat_member
-            status = m.new_chat_member.status
-            kind = "bot_removed" if status in ("left", "kicked") else "bot_added"
-            return ChatEvent(chat_id=m.chat.id, kind=kind, actor=_sender(m.from_user), chat_title=m.chat.title)
-        msg = update.message or update.edited_message
-        if msg is None:
-            return None
-        if msg.migrate_to_chat_id:
-            return ChatEvent(chat_id=msg.chat.id, kind="migrated", new_chat_id=msg.migrate_to_chat_id)
-        if msg.from_user is None:
-            return None
-        reply = msg.reply_to_message
-        other = next((k for k in ("sticker", "voice", "video", "video_note", "audio", "document", "animation",
-                                  "location", "contact") if getattr(msg, k, None)), None)
-        return IncomingMessage(
-            chat_id=msg.chat.id, message_id=msg.message_id, sender=_sender(msg.from_user),
-            chat_type=msg.chat.type, chat_title=msg.chat.title, text=msg.text or msg.caption or "",
-            photos=(msg.photo[-1].file_id,) if msg.photo else (), other_media=other,
-            reply_to_message_id=reply.message_id if reply else None,
-            reply_to_sender=_sender(reply.from_user) if reply and reply.from_user else None,
-            reply_to_text=(reply.text or reply.caption or "") if reply else "",
-            reply_to_photos=(reply.photo[-1].file_id,) if reply and reply.photo else (),
-            thread_id=msg.message_thread_id if msg.is_topic_message else None,
-            edited=update.edited_message is not None,
-        )
+        return event_from_update(Update.model_validate(raw, context={"bot": self.bot}))
 
     # --- outgoing -----------------------------------------------------------------------------------
     async def send(self, out: OutgoingMessage, edit_message_id: int | None = None) -> int | None:
@@ -169,9 +135,6 @@ class AiogramTransport:
     async def delete_webhook(self) -> None:
         await self.bot.delete_webhook()
 
-
-def _sender(user) -> Sender:
-    return Sender(user.id, user.full_name or user.username or str(user.id), bool(user.is_bot))
 
 
 def _markup(out: OutgoingMessage) -> InlineKeyboardMarkup | None:
