@@ -23,6 +23,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
 app.add_typer(rules_app, name="rules")
 app.add_typer(outbox_app, name="outbox")
+calendar_app = typer.Typer(help="Working-day calendar: statutory holidays and 调休 days.", no_args_is_help=True)
+app.add_typer(calendar_app, name="calendar")
 
 ConfigOpt = Annotated[Path | None, typer.Option("--config", help="TOML settings file (or GRIDBOT_CONFIG).")]
 
@@ -65,12 +67,22 @@ def engine_for(s: Settings, *, migrate: bool = True):
 
 @app.command()
 def demo(keep: Annotated[Path | None, typer.Option(help="Keep the demo database in this folder.")] = None,
-         transport: Annotated[str, typer.Option(help="ptb or aiogram.")] = "ptb") -> None:
+         transport: Annotated[str, typer.Option(help="ptb or aiogram.")] = "ptb",
+         scenario: Annotated[str, typer.Option(help="morning (the case loop) or overdue (reminder, yellow and "
+                                                    "red card, raised to the community, rated; fast clock).")]
+         = "morning") -> None:
     """Play a scripted morning in one grid against a local Bot API stand-in."""
     from bot.demo import run_demo
 
     if transport not in ("ptb", "aiogram"):
         raise Fail(f"unknown transport {transport!r}: use ptb or aiogram")
+    if scenario == "overdue":
+        from bot.demo_overdue import run_overdue_demo
+
+        print(asyncio.run(run_overdue_demo(keep=keep, transport=transport)))
+        return
+    if scenario != "morning":
+        raise Fail(f"unknown scenario {scenario!r}: use morning or overdue")
     print(asyncio.run(run_demo(keep=keep, transport=transport)))
 
 
@@ -253,6 +265,38 @@ def outbox_retry() -> None:
         n = s.exec(update(OutboxMessage).where(OutboxMessage.status == "failed")
                    .values(status="pending", attempts=0, next_attempt_at=datetime.now(UTC))).rowcount
     print(f"re-queued {n} messages")
+
+
+@calendar_app.command("check")
+def calendar_check(
+    file: Annotated[Path | None, typer.Option("--file", help="Holiday file (default: setting holidays_file, "
+                                                            "else the packaged config/holidays.yaml).")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="Check as of this day, YYYY-MM-DD.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit 1 when there is a warning.")] = False,
+) -> None:
+    """Which years the working-day calendar covers; warns when its end is within calendar_warn_days."""
+    from datetime import date, datetime
+    from zoneinfo import ZoneInfo
+
+    from bot.services.calendar_coverage import coverage, report_lines
+    from bot.workcalendar import WorkCalendar
+
+    s = settings()
+    path = file or s.holidays_file
+    try:
+        calendar = WorkCalendar.load(path)
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise Fail(f"cannot read holiday file {path}: {exc}") from None
+    try:
+        day = date.fromisoformat(today) if today else datetime.now(ZoneInfo(s.timezone)).date()
+    except ValueError:
+        raise Fail(f"--today must be YYYY-MM-DD, got {today!r}") from None
+    cov = coverage(calendar, day, s.calendar_warn_days)
+    print(f"holiday file: {path or 'packaged config/holidays.yaml'}")
+    for line in report_lines(cov):
+        print(line)
+    if strict and cov.warning:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -65,13 +65,13 @@ async def run_demo(keep: Path | None = None, transport: str = "ptb") -> str:
             said = await tg.say(WORKERS, WORKER, "已处理，下水道疏通好了，路面也冲洗干净了", reply_to=card["message_id"])
             await tg.wait_for_bot(WORKERS, 1, after=said["message_id"])
             result = (await tg.wait_for_bot(RESIDENTS, 1, after=ack["message_id"],
-                                            predicate=lambda m: "已解决" in str(m.get("reply_markup"))))[0]
+                                            predicate=lambda m: "满意" in str(m.get("reply_markup"))))[0]
 
             # 4. the resident confirms it is fixed
-            await tg.press(RESIDENTS, result["message_id"], RESIDENT, _button(result, "已解决"))
+            await tg.press(RESIDENTS, result["message_id"], RESIDENT, _button(result, "满意"))
             await tg.wait_for_bot(RESIDENTS, 1, after=result["message_id"], predicate=lambda m: "已结案" in _text(m))
 
-            # 5. a second report is answered 未解决 and reopened
+            # 5. a second report is rated 不满意 and reopened
             report2 = await tg.say(RESIDENTS, RESIDENT_2, "5栋2单元楼道的灯坏了好几天了，晚上黑漆漆的")
             ack2 = (await tg.wait_for_bot(RESIDENTS, 1, after=report2["message_id"]))[0]
             number2 = _text(ack2).split("#", 1)[1].split()[0] if "#" in _text(ack2) else ""
@@ -82,8 +82,8 @@ async def run_demo(keep: Path | None = None, transport: str = "ptb") -> str:
             said = await tg.say(WORKERS, WORKER, "已修好，换了新灯泡", reply_to=card2["message_id"])
             await tg.wait_for_bot(WORKERS, 1, after=said["message_id"])
             result2 = (await tg.wait_for_bot(RESIDENTS, 1, after=ack2["message_id"],
-                                             predicate=lambda m: "未解决" in str(m.get("reply_markup"))))[0]
-            await tg.press(RESIDENTS, result2["message_id"], RESIDENT_2, _button(result2, "未解决"))
+                                             predicate=lambda m: "不满意" in str(m.get("reply_markup"))))[0]
+            await tg.press(RESIDENTS, result2["message_id"], RESIDENT_2, _button(result2, "不满意"))
             await tg.wait_for_bot(WORKERS, 1, after=said["message_id"], predicate=lambda m: "未解决" in _text(m))
 
             # 6. the community secretary asks for today's figures

@@ -71,6 +71,24 @@ class Settings(BaseSettings):
     poll_timeout: int = 25
     webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
 
+    # deadlines, 督办, 回访, 并单 and patrols (issue 5: bot/services/clocks.py …, bot/scheduler/, docs/deadlines.md)
+    work_start: str = Field(default="09:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    work_end: str = Field(default="18:00", pattern=r"^([01]?\d|2[0-3]):[0-5]\d$")
+    holidays_file: Path | None = None  # statutory holidays and 调休 days past chinese-calendar's data
+    remind_fraction: float = Field(default=0.75, ge=0.0, le=1.0)  # remind the assignee when this share is used
+    # overdue by one more interval of this length → the next rung of 督办 (red card, then the street)
+    supervise_interval: dict[str, str] = Field(default={"red": "1h", "yellow": "4h", "green": "1wd"})
+    supervise_in_work_hours: bool = True  # reminders and 督办 of yellow/green cases wait for working hours
+    followup_hours: float = 48.0  # no 回访 answer within this → closed as 默认满意
+    duplicate_window_hours: float = 24.0
+    duplicate_similarity: float = Field(default=0.35, ge=0.0, le=1.0)
+    patrol_remind_at: str | None = Field(default="08:30", pattern=r"^(([01]?\d|2[0-3]):[0-5]\d)?$")
+    sweep_seconds: float = 5.0  # how often each process sweeps due deadlines
+    lease_seconds: float = 60.0  # a claimed deadline not settled within this is claimed again
+    leader_check_seconds: float = 10.0
+    leader_lock_key: int = 724001  # PostgreSQL advisory lock held by the process that runs periodic jobs
+    calendar_warn_days: int = 60
+
     @classmethod
     def settings_customise_sources(
         cls,

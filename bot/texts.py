@@ -196,3 +196,100 @@ EXPORT_CATEGORY_HEADERS = ["类别", "新增"]
 EXPORT_WORKER_HEADERS = ["排名", "网格员", "接单", "办结", "按期办结率", "在办", "超期", "巡查"]
 EXPORT_TIER_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "department": "部门"}
 OPEN311_NOTICE = "受理时限 {accept_by}；办结时限 {resolve_by}"
+
+# deadlines, 督办, tiers, 并单, 回访, patrols (issue 5: bot/services/clocks.py, supervision.py, escalation.py,
+# duplicates.py, followup.py, patrol.py)
+TIER_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "department": "部门"}
+STEP_LABELS = {"accept": "受理", "resolve": "办结"}
+STEP_ACTIONS = {"accept": "接单", "resolve": "办结"}
+OVERDUE_BY = "已超期{late}"
+OVERDUE_NOW = "已到期"
+CARD_BADGE = {"yellow": "🟨黄牌督办", "red": "🟥红牌督办"}
+FOLLOWERS_BADGE = "👥 +{n} 人关注"
+TIER_BADGE = "⬆️ 已上报{tier}"
+STATUS_CARD = "督办：{card}（{at}）"
+STATUS_FOLLOWERS = "关注：另有 {n} 位居民反映同一问题"
+STATUS_TIER = "承办层级：{tier}"
+STATUS_RATING = "回访评价：{rating}"
+NO_BOSS = "（未设置负责人）"
+NO_REASON = "（未说明原因）"
+
+REMIND_WORKER = "⏰ #{number} 距{step}时限（{due}）还剩{left}，请{worker}尽快{action}。"
+REMIND_NOBODY = "{unit}负责人"
+YELLOW_CARD = (
+    "🟨 黄牌督办 #{number}：{step}{late}（时限 {due}）。\n{summary}\n"
+    "负责人：{worker}。请{boss}督促尽快{action}。"
+)
+RED_CARD = (
+    "🟥 红牌督办 #{number}：{unit}的工单{step}{late}（时限 {due}），黄牌督办后仍未{action}。\n{summary}\n"
+    "负责人：{worker}。请{boss}督办。"
+)
+STREET_ALERT = (
+    "🚨 街道督办 #{number}：{unit}的工单{step}{late}（时限 {due}），经黄牌、红牌督办仍未{action}。\n"
+    "{summary}\n负责人：{worker}。请{boss}协调处置。"
+)
+
+BUTTON_RAISE = "⬆️ 上报{tier}"
+BUTTON_RETURN = "↩️ 退单"
+BUTTON_REDISPATCH = "改派给 {name}"
+BUTTON_RETURN_REFUSED = "驳回退单"
+BUTTON_INVALID = "确认无效"
+RAISE_TOP = "#{number} 已在最高层级（部门），无法继续上报。"
+RAISED_WORKERS = "⬆️ #{number} 已由{actor}上报{tier}：{unit}（负责：{owner}）。原因：{reason}"
+RAISED_OWNER = "📥 #{number} 由{unit}的{actor}转来，请{owner}接单。原因：{reason}"
+RAISED_RESIDENTS = "⬆️ #{number} 已上报{tier}，现由{unit}（{owner}）负责处理。"
+MOVED_WORKERS = "🔀 #{number} 已由{actor}转交{unit}（负责：{owner}）。原因：{reason}"
+MOVED_RESIDENTS = "🔀 #{number} 已转交{unit}（{owner}）处理。"
+TRANSFER_USAGE = "用法：回复任务卡片发送 /transfer <姓名或单位编码> 原因，例如 /transfer 赵秀英 属物业维修"
+TRANSFER_UNKNOWN = "未找到“{name}”：请写本单位人员的姓名，或单位编码（如 cy-02）。"
+TRANSFER_SAME = "#{number} 已由{name}负责。"
+RETURN_NEEDS_REASON = "退单需要说明原因：回复任务卡片发送 /return 原因，例如 /return 不属于本网格"
+RETURN_BUTTON_HINT = "退单需要说明原因：请回复任务卡片发送 /return 原因"
+RETURN_NOTED = "↩️ #{number} 已退回，等待网格长确认。"
+RETURNED_WORKERS = "↩️ #{number} 被{worker}退单，原因：{reason}\n请{boss}确认：改派、驳回退单、上报或确认无效。"
+RETURN_REFUSED_WORKERS = "↪️ #{number} 退单未通过（{actor}），请{worker}继续办理。"
+INVALID_RESIDENTS = "ℹ️ #{number} 经核实不属于受理范围，已作废。如有疑问请联系网格员。"
+INVALID_WORKERS = "🗑️ #{number} 已由{actor}确认无效，工单作废。"
+UP_DONE_HINT = "已上报"
+URGENCY_USAGE = "用法：回复任务卡片发送 /urgency 红|黄|绿（或 red|yellow|green）"
+URGENCY_SAME = "#{number} 已是“{urgency}”。"
+URGENCY_DONE = "{icon} #{number} 紧急程度改为“{urgency}”，时限已重算：受理 {accept_by}，办结 {resolve_by}。"
+RECAT_DEADLINES = "时限已重算：受理 {accept_by}，办结 {resolve_by}。"
+
+FOLLOWERS_TOLD = "👥 同时告知反映同一问题的居民："
+DUPLICATE_JOINED = "📌 已有人反映 #{number}，已为您关注，处理进展会在群里告知您。"
+DUPLICATE_AGAIN = "📌 您反映的问题 #{number} 正在处理中，已再次提醒负责人。"
+DUPLICATE_WORKERS = "➕ #{number} 又有居民反映同一问题（共 +{n} 人关注）：{text}"
+DUPLICATE_AGAIN_WORKERS = "🔁 #{number} 反映人再次催问，请{worker}尽快处理。"
+MERGE_USAGE = "用法：回复任务卡片发送 /merge 工单编号，把本工单并入该工单。"
+MERGE_SELF = "#{number} 不能并入它自己。"
+MERGE_TARGET_CLOSED = "#{number} 已结案或作废，不能并入。"
+MERGED_RESIDENTS = "🔗 #{number} 与 #{target} 是同一问题，已合并处理，进展将在 #{target} 中告知。"
+MERGED_WORKERS = "🔗 #{number} 已并入 #{target}（现共 +{n} 人关注）。"
+
+RATING_LABELS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意", "default": "默认满意"}
+RESOLVED_RATE = (
+    "✅ #{number} 已办结（网格员{worker}）：{text}\n{reporter}，请对处理结果进行评价（{hours} 小时内未评价视为满意）。"
+)
+ONLY_RATERS = "只有反映人或关注此事的居民可以评价。"
+RATING_THANKS = "🙏 感谢您对 #{number} 的评价（{rating}）。"
+RATED_CLOSED_RESIDENTS = "🙏 感谢您的评价（{rating}），#{number} 已结案。"
+RATED_CLOSED_WORKERS = "🎉 #{number} 居民评价“{rating}”，已结案。"
+DEFAULT_CLOSED_RESIDENTS = "ℹ️ #{number} 办结后 {hours} 小时未收到评价，按默认满意结案。如问题仍在，请在群里重新反映。"
+DEFAULT_CLOSED_WORKERS = "ℹ️ #{number} 回访 {hours} 小时无应答，按默认满意结案。"
+UNSATISFIED_WORKERS = "❗ #{number} 居民评价“不满意”（问题未解决），工单已重新打开，请{worker}继续处理，受理时限 {accept_by}。"
+LATE_UNSATISFIED = "❗ #{number} 已结案，但居民事后评价“不满意”，请核实。"
+LEADER_TOLD = "（已告知{boss}）"
+RATE_ANSWER = "感谢您的评价"
+
+PATROL_USAGE = "用法：/patrol 巡查情况（可附照片），例如 /patrol 巡查3-5号楼，消防通道畅通"
+PATROL_ONLY_WORKERS = "只有网格员、网格长可以记录巡查。"
+PATROL_LOGGED = "🚶 已记录巡查（今日第 {n} 次）{photos}。"
+PATROL_PHOTOS = "，照片 {n} 张"
+PATROL_REMIND_HEAD = "🚶 每日一巡查：请 "
+PATROL_REMIND_TAIL = " 今天完成网格巡查，巡查后发送“/patrol 巡查情况”（可附照片）。"
+
+ACTION_LABELS.update({
+    "deadline": "时限重算", "remind": "到期提醒", "yellow_card": "黄牌督办", "red_card": "红牌督办",
+    "street_alert": "街道督办", "repeat": "再次催问", "follow": "并单关注", "rate": "评价", "urgency": "改紧急程度",
+})

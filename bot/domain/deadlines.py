@@ -32,8 +32,10 @@ def due_at(
     is_workday: IsWorkday,
     tz: ZoneInfo,
     opening: time = time(9, 0),
+    closing: time | None = None,
 ) -> datetime:
-    """When a duration that starts at `start` (aware) ends; the result is aware UTC-comparable."""
+    """When a duration that starts at `start` (aware) ends; the result is aware UTC-comparable.
+    With `closing`, a working-day count that starts outside working hours starts at the next opening."""
     amount, unit = parse_spec(spec)
     if unit == "m":
         return start + timedelta(minutes=amount)
@@ -42,7 +44,9 @@ def due_at(
     if unit == "d":
         return start + timedelta(days=amount)
     local = start.astimezone(tz)
-    if not is_workday(local.date()):
+    if closing is not None:
+        local = next_working_moment(start, is_workday, tz, opening, closing).astimezone(tz)
+    elif not is_workday(local.date()):
         day = local.date()
         while not is_workday(day):
             day += timedelta(days=1)
@@ -59,3 +63,16 @@ def due_at(
 def fraction_elapsed(start: datetime, due: datetime, now: datetime) -> float:
     total = (due - start).total_seconds()
     return 1.0 if total <= 0 else (now - start).total_seconds() / total
+
+
+def next_working_moment(t: datetime, is_workday: IsWorkday, tz: ZoneInfo, opening: time, closing: time) -> datetime:
+    """`t` itself when it falls in working hours of a working day, else the next opening."""
+    local = t.astimezone(tz)
+    day = local.date()
+    if is_workday(day) and opening <= local.time() < closing:
+        return t
+    if not (is_workday(day) and local.time() < opening):
+        day += timedelta(days=1)
+        while not is_workday(day):
+            day += timedelta(days=1)
+    return datetime.combine(day, opening, tz)

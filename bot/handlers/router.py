@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot import texts
 from bot.domain.roles import ChatKind
 from bot.handlers.messages import Button, ButtonPress, ChatEvent, Event, IncomingMessage, OutgoingMessage
-from bot.services import cases, org, queries
+from bot.services import cases, casework, escalation, followup, org, patrol, queries
 from bot.services import digest as digest_service
 from bot.services.context import Actor, Context, Deferred
 from bot.store.tables import ChatSeen, PendingReport
@@ -173,6 +173,10 @@ def on_command(ctx: Context, msg: IncomingMessage, actor: Actor, name: str, args
         explicit_report(ctx, msg, actor, args)
     elif name == "recat":
         case_command(ctx, msg, actor, lambda case: cases.recategorize(ctx, case, actor, args.strip().lower()))
+    elif name in casework.CASE_COMMANDS:  # /up /transfer /return /merge /urgency, as replies to a card
+        case_command(ctx, msg, actor, lambda case: casework.command(ctx, case, actor, name, args))
+    elif name == "patrol":
+        reply(ctx, msg, patrol.log_patrol(ctx, msg, actor, args))
 
 
 def case_command(ctx: Context, msg: IncomingMessage, actor: Actor, act) -> None:
@@ -241,11 +245,11 @@ def on_button(ctx: Context, press: ButtonPress) -> None:
     if case is None:
         answer(ctx, press, texts.UNKNOWN_BUTTON)
         return
-    if kind in ("fy", "fn"):
-        refusal = cases.feedback(ctx, case, actor, fixed=kind == "fy")
-        answer(ctx, press, refusal or "", alert=bool(refusal))
+    if kind in followup.BUTTON_DATA:  # 回访 满意 / 基本满意 / 不满意 (and the older 已解决 / 未解决)
+        refusal = followup.rate(ctx, case, actor, followup.BUTTON_DATA[kind])
+        answer(ctx, press, refusal or texts.RATE_ANSWER, alert=bool(refusal))
         return
-    if kind not in ("a", "d", "t", "tt"):
+    if kind not in ("a", "d", "t", "tt", *casework.CASE_BUTTONS):
         answer(ctx, press, texts.UNKNOWN_BUTTON)
         return
     if not cases.may_handle(ctx, case, actor):
@@ -255,12 +259,20 @@ def on_button(ctx: Context, press: ButtonPress) -> None:
         result = cases.acknowledge(ctx, case, actor)
     elif kind == "d":
         result = cases.resolve(ctx, case, actor)
+    elif kind in casework.CASE_BUTTONS:
+        result, alert, post = casework.button(ctx, case, actor, kind, ids)
+        if post:
+            ctx.send(OutgoingMessage(chat_id=press.chat_id, text=result, reply_to_message_id=press.message_id,
+                                     thread_id=press.thread_id))
+        answer(ctx, press, result[:190], alert=alert)
+        return
     elif kind == "t":
         choices = cases.transfer_choices(ctx, case)
-        if not choices:
+        buttons = [[Button(p.name, f"tt:{case.id}:{p.id}")] for p in choices[:10]]
+        buttons += escalation.menu_buttons(ctx, case)  # 上报 (next tier) and 退单
+        if not buttons:
             answer(ctx, press, texts.TRANSFER_NOBODY, alert=True)
             return
-        buttons = [[Button(p.name, f"tt:{case.id}:{p.id}")] for p in choices[:10]]
         ctx.send(OutgoingMessage(chat_id=press.chat_id, text=texts.fmt(texts.TRANSFER_PICK, number=case.number),
                                  reply_to_message_id=press.message_id, buttons=buttons, case_id=case.id,
                                  link_kind="task_card"))

@@ -12,6 +12,7 @@ from bot.classifier import Classifier
 from bot.runtime.inbox import Inbox
 from bot.runtime.processor import Clock, Processor, system_clock
 from bot.runtime.sender import OutboxSender
+from bot.scheduler.service import Scheduler
 from bot.services.context import Deferred
 from bot.settings import Settings
 from bot.transport.base import BotInfo, Transport, TransportError
@@ -40,7 +41,7 @@ class GridBot:
                  clock: Clock = system_clock):
         self.settings, self.engine, self.transport = settings, engine, transport
         self.classifier = classifier or Classifier.load(settings.categories_file)
-        self.calendar = calendar or WorkCalendar.load()
+        self.calendar = calendar or WorkCalendar.load(settings.holidays_file)
         self.processor = Processor(engine, transport, self.classifier, settings, self.calendar, clock)
         self.sender = OutboxSender(engine, transport, settings)
         self.stop_event = asyncio.Event()
@@ -49,6 +50,7 @@ class GridBot:
         self.info: BotInfo | None = None
         self.inbox: Inbox | None = None
         self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = [(30.0, self.expire_questions)]
+        self.scheduler = Scheduler(self)  # deadline sweeps (reminders, 督办, 回访 timeouts), leader jobs
 
     async def start(self, *, polling: bool = True) -> BotInfo:
         self.info = await self.transport.start()
@@ -67,6 +69,7 @@ class GridBot:
             self.tasks.append(asyncio.create_task(self._poll_loop(), name="poll"))
         for interval, job in self.jobs:
             self.tasks.append(asyncio.create_task(self._every(interval, job)))
+        await self.scheduler.start()
         self.process_wake.set()  # leftovers from before a crash are handled first
         log.info("bot @%s (%s) started with transport %s", self.info.username, self.info.id, self.transport.name)
         return self.info
@@ -75,6 +78,7 @@ class GridBot:
         self.stop_event.set()
         self.process_wake.set()
         self.sender.wake.set()
+        await self.scheduler.stop()
         for t in self.tasks:
             t.cancel()
         await asyncio.gather(*self.tasks, return_exceptions=True)

@@ -8,11 +8,10 @@ import logging
 from bot import texts
 from bot.classifier import Classification
 from bot.domain.case import STATE_LABELS, Action, CaseState, case_number, next_state
-from bot.domain.deadlines import due_at
 from bot.domain.privacy import mask_text
 from bot.domain.roles import Role, may_handle_case
-from bot.handlers.messages import Button, Sender
-from bot.services import notify
+from bot.handlers.messages import Sender
+from bot.services import clocks, notify
 from bot.services.context import Actor, Context
 from bot.store.tables import Case, ChatBinding, Correction, Person
 
@@ -38,10 +37,7 @@ def route(ctx: Context, grid_id: int, category: str) -> Person | None:
 
 
 def set_deadlines(ctx: Context, case: Case, start=None) -> None:
-    accept_spec, resolve_spec = ctx.classifier.taxonomy.deadlines(case.category, case.subcategory, case.urgency)
-    start = start or ctx.now
-    case.accept_by = due_at(start, accept_spec, ctx.calendar.is_workday, ctx.tz)
-    case.resolve_by = due_at(start, resolve_spec, ctx.calendar.is_workday, ctx.tz)
+    clocks.set_deadlines(ctx, case, start)  # working days and hours; the rows come with the first transition
 
 
 def open_case(
@@ -61,6 +57,12 @@ def open_case(
     existing = ctx.repo.case_by_source(chat_id, message_id)
     if existing:
         return existing
+    from bot.services import duplicates  # 并单: a repeat of an open case joins it
+
+    repeated = duplicates.find(ctx, binding.unit_id, result.category or "other", text, result.location)
+    if repeated is not None:
+        return duplicates.join(ctx, repeated, chat_id=chat_id, message_id=message_id, thread_id=thread_id,
+                               reporter=reporter, text=text, photos=photos)
     local_day = ctx.now.astimezone(ctx.tz).date()
     seq = ctx.repo.next_case_number(f"{local_day:%Y%m%d}")
     category = result.category or "other"
@@ -94,6 +96,7 @@ def open_case(
     if worker is not None:
         case.assignee_id = worker.id
         _move(ctx, case, Action.ASSIGN, None, worker.name)
+    clocks.replan(ctx, case)
     log.info("case %s opened in grid %s (%s/%s)", case.number, case.grid_id, category, case.urgency)
 
     reply = ""
@@ -125,6 +128,10 @@ def _move(ctx: Context, case: Case, action: Action, actor: Actor | None, note: s
     before = case.state
     case.state = next_state(case.state, action).value
     ctx.log(case.id, actor, action.value, before, case.state, note)
+    clocks.after_move(ctx, case, action)  # restart clocks (transfer, reopen), plan the deadline rows again
+
+
+move = _move  # for the other case services (escalation, duplicates, follow-up)
 
 
 def may_handle(ctx: Context, case: Case, actor: Actor) -> bool:
@@ -181,9 +188,11 @@ def resolve(ctx: Context, case: Case, actor: Actor, text: str = "", photos: tupl
     _move(ctx, case, Action.RESOLVE, actor, result)
     case.resolved_at = ctx.now
     reporter_label = case.reporter_name or "反映人"
-    body = texts.fmt(texts.RESOLVED_RESIDENTS, number=case.number, worker=actor.name, text=result,
-                     reporter=reporter_label)
-    buttons = [[Button(texts.BUTTON_FIXED, f"fy:{case.id}"), Button(texts.BUTTON_NOT_FIXED, f"fn:{case.id}")]]
+    from bot.services import followup  # 回访: 满意 / 基本满意 / 不满意, 默认满意 after followup_hours
+
+    body = texts.fmt(texts.RESOLVED_RATE, number=case.number, worker=actor.name, text=result,
+                     reporter=reporter_label, hours=f"{ctx.settings.followup_hours:g}")
+    buttons = followup.rating_buttons(case)
     mentions = []
     if case.reporter_tg_id:
         at = body.rfind(reporter_label)
@@ -252,6 +261,7 @@ def recategorize(ctx: Context, case: Case, actor: Actor, code: str) -> str:
                                actor_tg_id=actor.sender.id, at=ctx.now))
     case.category, case.subcategory = code, None
     ctx.log(case.id, actor, "recategorize", case.state, case.state, f"{before} → {code}")
+    clocks.recompute(ctx, case, actor, "recategorize")
     notify.refresh_card(ctx, case)
     return texts.fmt(texts.RECAT_DONE, number=case.number, old=names.category_name(before),
                      new=names.category_name(code))

@@ -5,8 +5,9 @@ from __future__ import annotations
 from bot import texts
 from bot.domain.case import STATE_LABELS, CaseState
 from bot.domain.privacy import mask_name, mask_text
-from bot.domain.roles import ChatKind, Role
+from bot.domain.roles import Role
 from bot.handlers.messages import Button, Mention, OutgoingMessage
+from bot.services import badges, chats, followers
 from bot.services.context import Context
 from bot.store.tables import Case, Person
 
@@ -36,7 +37,9 @@ def category_label(ctx: Context, case: Case) -> str:
 def to_residents(ctx: Context, case: Case, text: str, *, photo: str | None = None,
                  buttons: list[list[Button]] | None = None, link_kind: str = "notice",
                  mentions: list[Mention] | None = None) -> None:
-    """A notice in the residents' group, as a reply to the original report."""
+    """A notice in the residents' group, as a reply to the original report (followers mentioned too)."""
+    text, told = followers.tail(ctx, case, text, limit=1024 if photo else None) if text else (text, [])
+    mentions = [*(mentions or []), *told]
     ctx.send(OutgoingMessage(
         chat_id=case.source_chat_id, text=text, photo=photo, reply_to_message_id=case.source_message_id,
         thread_id=case.source_thread_id, buttons=buttons or [], case_id=case.id, link_kind=link_kind,
@@ -48,7 +51,7 @@ def to_workers(ctx: Context, case: Case, text: str, *, reply_to_card: bool = Tru
                buttons: list[list[Button]] | None = None, link_kind: str = "task_card",
                mentions: list[Mention] | None = None) -> None:
     """A notice in the workers' group of the case's unit; replies to it also reach the case."""
-    chat = ctx.repo.chat_for(case.unit_id, ChatKind.WORKER_GROUP)
+    chat = chats.staff_chat(ctx, case)  # the grid's workers' group; above the grid, the owner's chat
     if chat is None:
         return
     reply_to = None
@@ -72,7 +75,7 @@ def card_text(ctx: Context, case: Case) -> str:
         number=case.number,
         category=category_label(ctx, case),
         urgency=texts.URGENCY_LABEL[case.urgency],
-        card_extra="",
+        card_extra=badges.card_extra(ctx, case),  # 督办 card, followers, tier
         text=body,
         reporter=mask_name(case.reporter_name),
         chat=(reporter_chat.title if reporter_chat and reporter_chat.title else "居民群"),
@@ -118,7 +121,7 @@ def post_card(ctx: Context, case: Case) -> None:
 
 def refresh_card(ctx: Context, case: Case) -> None:
     """Edit the task card so it always shows the case as it is now."""
-    chat = ctx.repo.chat_for(case.unit_id, ChatKind.WORKER_GROUP)
+    chat = chats.staff_chat(ctx, case)
     if chat is None:
         return
     ctx.send(OutgoingMessage(

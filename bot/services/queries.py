@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot import texts
 from bot.domain.case import STATE_LABELS, CaseState
 from bot.domain.privacy import mask_text
-from bot.services import notify
+from bot.services import badges, notify
 from bot.services.context import Actor, Context
 from bot.store.tables import Case
 
@@ -20,7 +20,7 @@ def status(ctx: Context, number: str) -> str:
         urgency=texts.URGENCY_LABEL[case.urgency], worker=notify.worker_name(ctx, case),
         created=ctx.local(case.created_at), accept_by=ctx.local(case.accept_by),
         resolve_by=ctx.local(case.resolve_by), text=mask_text(case.text)[:300],
-    )]
+    ) + badges.status_extra(ctx, case)]  # 督办 card, followers, tier, 回访 rating
     for ev in ctx.repo.events(case.id)[-8:]:
         note = f"：{mask_text(ev.note)[:80]}" if ev.action in ("progress", "resolve", "transfer") and ev.note else ""
         lines.append(texts.fmt(texts.STATUS_EVENT, at=ctx.local(ev.at), actor=ev.actor_name,

@@ -98,6 +98,12 @@ class Case(SQLModel, table=True):
     accept_by: datetime | None = None
     resolve_by: datetime | None = None
     reopen_count: int = 0
+    # issue 5: when the running accept / resolve clocks started, the 督办 card shown, the 回访 rating
+    accept_from: datetime | None = None
+    resolve_from: datetime | None = None
+    card: str | None = Field(default=None, max_length=10)  # yellow | red (黄牌/红牌督办), never lowered
+    card_at: datetime | None = None
+    satisfaction: str | None = Field(default=None, max_length=12)  # satisfied | basic | unsatisfied | default
 
 
 class CaseEvent(SQLModel, table=True):
@@ -199,7 +205,63 @@ class Correction(SQLModel, table=True):
     at: datetime = Field(default_factory=utcnow)
 
 
+class Deadline(SQLModel, table=True):
+    """A moment at which the bot acts on its own (reminder, 督办 card, 回访 timeout, patrol reminder).
+
+    Swept by bot/scheduler: claimed with a lease (lease_until, claimed_by) so that one process acts, and
+    settled once (fired_at, outcome) in the same transaction as the notice it sends. `key` says what the
+    row stands for, so planning the same moment twice finds the row instead of adding another."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (Index("ix_deadline_due", "fired_at", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(unique=True, max_length=120)
+    kind: str = Field(max_length=20)  # remind | yellow_card | red_card | street_alert | followup | patrol
+    case_id: int | None = Field(default=None, index=True)
+    unit_id: int | None = Field(default=None)
+    step: str | None = Field(default=None, max_length=10)  # accept | resolve
+    ref_at: datetime | None = None  # the step's deadline when the row was planned (stale once it moves)
+    due_at: datetime
+    lease_until: datetime | None = None
+    claimed_by: str | None = Field(default=None, max_length=100)
+    fired_at: datetime | None = None
+    outcome: str | None = Field(default=None, max_length=20)  # sent | skipped | stale | cancelled | failed
+    attempts: int = 0
+    error: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class CaseFollower(SQLModel, table=True):
+    """A resident whose report joined an open case (并单): told of its progress, asked for the 回访."""
+
+    __tablename__ = "case_follower"
+    __table_args__ = (UniqueConstraint("case_id", "tg_user_id", name="uq_case_follower"),)
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case_.id", index=True)
+    tg_user_id: int = big()
+    name: str = Field(default="", max_length=100)
+    chat_id: int = big()
+    message_id: int = big()
+    text: str = Field(default="", sa_type=Text)
+    joined_at: datetime = Field(default_factory=utcnow)
+
+
+class Patrol(SQLModel, table=True):
+    """One patrol note (每日一巡查) of a grid worker: the grid log that digests count."""
+
+    __tablename__ = "patrol"
+    id: int | None = Field(default=None, primary_key=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    grid_id: int = Field(foreign_key="unit.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    text: str = Field(default="", sa_type=Text)
+    photos: str = Field(default="[]", sa_type=Text)
+    chat_id: int | None = big(default=None)
+    message_id: int | None = big(default=None)
+
+
 __all__ = [
-    "Case", "CaseEvent", "ChatBinding", "ChatSeen", "Column", "Correction", "DaySequence", "InboundUpdate", "Membership",
-    "MessageLink", "OutboxMessage", "PendingReport", "Person", "PollState", "Unit", "utcnow",
+    "Case", "CaseEvent", "CaseFollower", "ChatBinding", "ChatSeen", "Column", "Correction", "DaySequence", "Deadline",
+    "InboundUpdate", "Membership", "MessageLink", "OutboxMessage", "Patrol", "PendingReport", "Person", "PollState", "Unit",
+    "utcnow",
 ]

@@ -59,16 +59,16 @@ async def full_loop(lb):
     relayed = await tg.wait_for_bot(RESIDENTS, 1, after=reply["message_id"], predicate=has("处理进展"))
     assert relayed[0].get("photo") and "已联系物业" in text_of(relayed[0])
 
-    # "已处理" resolves: the result goes to the residents with 已解决 / 未解决
+    # "已处理" resolves: the result goes to the residents with the 回访 ratings
     await tg.say(WORKERS, WORKER, "已处理，下水道已疏通", reply_to=card["message_id"])
     result = (await tg.wait_for_bot(RESIDENTS, 1, after=reply["message_id"], predicate=has("已办结")))[0]
-    assert set(buttons(result)) == {"已解决", "未解决"}
+    assert set(buttons(result)) == {"满意", "基本满意", "不满意"}
     assert text_of(result["reply_to_message"]) == DRAIN
 
     # only the reporter may confirm; 王阿姨 confirms → closed
-    cq = await tg.press(RESIDENTS, result["message_id"], RESIDENT_2, buttons(result)["已解决"])
+    cq = await tg.press(RESIDENTS, result["message_id"], RESIDENT_2, buttons(result)["满意"])
     assert "只有反映人" in (await tg.wait_for_answer(cq))["text"]
-    cq = await tg.press(RESIDENTS, result["message_id"], RESIDENT, buttons(result)["已解决"])
+    cq = await tg.press(RESIDENTS, result["message_id"], RESIDENT, buttons(result)["满意"])
     await tg.wait_for_answer(cq)
     await tg.wait_for_bot(RESIDENTS, 1, after=result["message_id"], predicate=has("已结案"))
     [case] = cases(engine)
@@ -86,7 +86,7 @@ async def test_not_fixed_reopens_and_tells_the_worker(lb):
     cq = await tg.press(WORKERS, card["message_id"], WORKER, buttons(card)["办结"])
     await tg.wait_for_answer(cq)
     result = (await tg.wait_for_bot(RESIDENTS, 1, after=reply["message_id"], predicate=has("已办结")))[0]
-    await tg.press(RESIDENTS, result["message_id"], RESIDENT_2, buttons(result)["未解决"])
+    await tg.press(RESIDENTS, result["message_id"], RESIDENT_2, buttons(result)["不满意"])
     await tg.wait_for_bot(RESIDENTS, 1, after=result["message_id"], predicate=has("重新打开"))
     told = await tg.wait_for_bot(WORKERS, 1, after=card["message_id"], predicate=has("未解决"))
     assert "李明" in text_of(told[0])
@@ -137,7 +137,7 @@ async def test_transfer_to_another_worker_of_the_grid(lb):
     cq = await tg.press(WORKERS, card["message_id"], WORKER, buttons(card)["转派"])
     await tg.wait_for_answer(cq)
     pick = (await tg.wait_for_bot(WORKERS, 1, after=card["message_id"], predicate=has("转派给谁")))[0]
-    assert list(buttons(pick)) == ["赵秀英"]
+    assert list(buttons(pick)) == ["赵秀英", "⬆️ 上报社区", "↩️ 退单"]
     await tg.press(WORKERS, pick["message_id"], WORKER, buttons(pick)["赵秀英"])
     await tg.wait_for_bot(WORKERS, 1, after=pick["message_id"], predicate=has("转派给赵秀英"))
     await tg.wait_for_bot(RESIDENTS, 1, after=reply["message_id"], predicate=has("赵秀英"))
