@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from bot.demo import _button, _text
 from bot.sandbox import (
     ADMIN,
     CHAT_TITLES,
@@ -41,18 +42,6 @@ BINDS = [(RESIDENTS, "/bind cy-01 resident_group"), (WORKERS, "/bind cy-01 worke
 REPORT = "3号楼门口下水道堵了，污水都漫到路上了，大家出门小心"
 START = datetime(2026, 11, 23, 9, 30, tzinfo=SH)  # a Monday morning
 WEEKDAYS = "一二三四五六日"
-
-
-def _text(m: dict) -> str:
-    return m.get("text") or m.get("caption") or ""
-
-
-def _button(m: dict, label: str) -> str:
-    for row in (m.get("reply_markup") or {}).get("inline_keyboard") or []:
-        for b in row:
-            if b["text"] == label:
-                return b["callback_data"]
-    raise AssertionError(f"no button {label} on: {_text(m)}")
 
 
 def _has(fragment: str):

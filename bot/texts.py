@@ -61,14 +61,13 @@ BUTTON_NOT_FIXED = "未解决"
 NO_WORKER = "（暂无，待网格长指派）"
 
 # acknowledgement, progress, result
-ACCEPTED_RESIDENTS = "👷 网格员{worker}已接单，正在处理（#{number}）。"
+ACCEPTED_RESIDENTS = "👷 {worker}已接单，正在处理（#{number}）。"
 ACCEPTED_WORKERS = "👌 #{number} 已由{worker}接单。"
 ALREADY_ACCEPTED = "#{number} 已在处置中（{worker}），无需重复接单。"
 ALREADY_DONE = "#{number} 当前状态为“{state}”，无法{action}。"
-PROGRESS_RESIDENTS = "🔄 #{number} 处理进展（网格员{worker}）：{text}"
+PROGRESS_RESIDENTS = "🔄 #{number} 处理进展（{worker}）：{text}"
 PROGRESS_PHOTO = "（见照片）"
 PROGRESS_NOTED = "📝 已将进展转告居民（#{number}）。"
-RESOLVED_RESIDENTS = "✅ #{number} 已办结（网格员{worker}）：{text}\n{reporter}，问题解决了吗？请点下方按钮确认。"
 RESOLVED_WORKERS = "✅ #{number} 已办结，等待居民确认。"
 RESOLVED_DEFAULT_TEXT = "问题已处理"
 CLOSED_RESIDENTS = "🙏 感谢确认，#{number} 已结案。"
@@ -133,6 +132,7 @@ DIGEST_RATE = "{pct}（{num}/{den}）"
 DIGEST_RATE_NONE = "—"
 DIGEST_DEFAULT_SATISFIED = "另有默认满意 {n} 件（逾期未评价），未计入满意率"
 DIGEST_TIMES = "用时：接单平均 {acc_mean}，90% 在 {acc_p90} 内；办结平均 {res_mean}，90% 在 {res_p90} 内"
+DIGEST_CARDS = "督办：本期黄牌 {yellow} 件｜红牌 {red} 件｜报街道 {street} 件"
 DIGEST_PATROLS = "巡查：共 {n} 次"
 DIGEST_SECTION_OVERDUE = "【超期督办】"
 DIGEST_OVERDUE_ITEM = "{card}{icon} #{number} {grid} {worker} {step}超期 {late}"
@@ -195,6 +195,8 @@ EXPORT_GRID_HEADERS = ["社区", "网格", "新增", "结案", "结案率", "响
 EXPORT_CATEGORY_HEADERS = ["类别", "新增"]
 EXPORT_WORKER_HEADERS = ["排名", "网格员", "接单", "办结", "按期办结率", "在办", "超期", "巡查"]
 EXPORT_TIER_LABELS = {"grid": "网格", "community": "社区", "street": "街道", "department": "部门"}
+# who handles a case, as residents are told: 网格员李明, 社区工作人员陈丽华 …
+HANDLER_TITLES = {"grid": "网格员", "community": "社区工作人员", "street": "街道工作人员", "department": "部门联络人"}
 OPEN311_NOTICE = "受理时限 {accept_by}；办结时限 {resolve_by}"
 
 # deadlines, 督办, tiers, 并单, 回访, patrols (issue 5: bot/services/clocks.py, supervision.py, escalation.py,
@@ -269,7 +271,7 @@ MERGED_WORKERS = "🔗 #{number} 已并入 #{target}（现共 +{n} 人关注）�
 
 RATING_LABELS = {"satisfied": "满意", "basic": "基本满意", "unsatisfied": "不满意", "default": "默认满意"}
 RESOLVED_RATE = (
-    "✅ #{number} 已办结（网格员{worker}）：{text}\n{reporter}，请对处理结果进行评价（{hours} 小时内未评价视为满意）。"
+    "✅ #{number} 已办结（{worker}）：{text}\n{reporter}，请对处理结果进行评价（{hours} 小时内未评价视为满意）。"
 )
 ONLY_RATERS = "只有反映人或关注此事的居民可以评价。"
 RATING_THANKS = "🙏 感谢您对 #{number} 的评价（{rating}）。"

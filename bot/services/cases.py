@@ -153,7 +153,8 @@ def acknowledge(ctx: Context, case: Case, actor: Actor) -> str:
     _move(ctx, case, Action.ACCEPT, actor)
     case.accepted_at = case.accepted_at or ctx.now
     worker = notify.worker_name(ctx, case)
-    notify.to_residents(ctx, case, texts.fmt(texts.ACCEPTED_RESIDENTS, worker=worker, number=case.number))
+    notify.to_residents(ctx, case, texts.fmt(texts.ACCEPTED_RESIDENTS, worker=notify.handler(case, worker),
+                                             number=case.number))
     notify.refresh_card(ctx, case)
     return texts.fmt(texts.ACCEPTED_WORKERS, number=case.number, worker=actor.name)
 
@@ -165,7 +166,7 @@ def progress(ctx: Context, case: Case, actor: Actor, text: str, photos: tuple[st
                          action="反馈进展")
     text = mask_text(text.strip())[:MAX_CASE_TEXT]
     ctx.log(case.id, actor, "progress", case.state, case.state, text + (f" [photos:{len(photos)}]" if photos else ""))
-    body = texts.fmt(texts.PROGRESS_RESIDENTS, number=case.number, worker=actor.name,
+    body = texts.fmt(texts.PROGRESS_RESIDENTS, number=case.number, worker=notify.handler(case, actor.name),
                      text=text or texts.PROGRESS_PHOTO)
     if photos:
         notify.to_residents(ctx, case, body[:1000], photo=photos[0])
@@ -190,8 +191,8 @@ def resolve(ctx: Context, case: Case, actor: Actor, text: str = "", photos: tupl
     reporter_label = case.reporter_name or "反映人"
     from bot.services import followup  # 回访: 满意 / 基本满意 / 不满意, 默认满意 after followup_hours
 
-    body = texts.fmt(texts.RESOLVED_RATE, number=case.number, worker=actor.name, text=result,
-                     reporter=reporter_label, hours=f"{ctx.settings.followup_hours:g}")
+    body = texts.fmt(texts.RESOLVED_RATE, number=case.number, worker=notify.handler(case, actor.name),
+                     text=result, reporter=reporter_label, hours=f"{ctx.settings.followup_hours:g}")
     buttons = followup.rating_buttons(case)
     mentions = []
     if case.reporter_tg_id:

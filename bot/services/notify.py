@@ -27,6 +27,11 @@ def worker_name(ctx: Context, case: Case) -> str:
     return person.name if person else texts.NO_WORKER
 
 
+def handler(case: Case, name: str) -> str:
+    """The name residents are told, with the title of the case's tier: 网格员李明, 社区工作人员陈丽华."""
+    return f"{texts.HANDLER_TITLES.get(case.tier or 'grid', '')}{name}"
+
+
 def category_label(ctx: Context, case: Case) -> str:
     tax = ctx.classifier.taxonomy
     name = tax.category_name(case.category)

@@ -21,8 +21,13 @@ def gridbot(*args: str, env: dict[str, str] | None = None, cwd=None) -> subproce
 
 def test_help_lists_every_command_on_one_line():
     out = gridbot("--help").stdout
-    for command in ("demo", "run", "db", "org", "outbox"):
+    for command in ("demo", "run", "db", "org", "outbox", "calendar", "classify", "eval", "rules", "export"):
         assert f" {command} " in out
+
+
+def test_unknown_demo_scenario_is_one_line():
+    r = gridbot("demo", "--scenario", "rainy")
+    assert r.returncode == 1 and "unknown scenario 'rainy'" in r.stderr and r.stderr.strip().count("\n") == 0
 
 
 def test_run_without_token_says_so(tmp_path):
