@@ -154,7 +154,7 @@ def worker_reply(ctx: Context, msg: IncomingMessage, actor: Actor) -> None:
 # --- commands ---------------------------------------------------------------------------------------------
 def on_command(ctx: Context, msg: IncomingMessage, actor: Actor, name: str, args: str) -> None:
     if name in ("start", "help"):
-        reply(ctx, msg, texts.HELP_PRIVATE if msg.is_private else texts.HELP_GROUP)
+        reply(ctx, msg, help_text(ctx, msg))
     elif name == "whoami":
         reply(ctx, msg, f"您的 Telegram ID：{msg.sender.id}" + (f"（{actor.name}）" if actor.person else ""))
     elif name == "bind":
@@ -177,6 +177,15 @@ def on_command(ctx: Context, msg: IncomingMessage, actor: Actor, name: str, args
         case_command(ctx, msg, actor, lambda case: casework.command(ctx, case, actor, name, args))
     elif name == "patrol":
         reply(ctx, msg, patrol.log_patrol(ctx, msg, actor, args))
+
+
+def help_text(ctx: Context, msg: IncomingMessage) -> str:
+    if msg.is_private:
+        return texts.HELP_PRIVATE
+    binding = ctx.repo.binding(msg.chat_id)
+    if binding is not None and binding.kind != ChatKind.RESIDENT_GROUP:
+        return texts.HELP_STAFF
+    return texts.HELP_GROUP
 
 
 def case_command(ctx: Context, msg: IncomingMessage, actor: Actor, act) -> None:

@@ -15,6 +15,13 @@ BOT_COMMANDS_GROUP = [
     ("status", "查询工单进度：/status 编号"),
     ("mycases", "我的工单"),
     ("digest", "汇总统计（网格长、书记）"),
+    ("patrol", "网格员记录巡查：/patrol 巡查情况（可附照片）"),
+    ("up", "回复任务卡片：上报上一级（社区、街道、部门）"),
+    ("transfer", "回复任务卡片：转派 /transfer 姓名或单位 原因"),
+    ("return", "回复任务卡片：退单 /return 原因"),
+    ("merge", "回复任务卡片：与另一工单合并 /merge 编号"),
+    ("urgency", "回复任务卡片：改紧急程度 /urgency 红|黄|绿"),
+    ("recat", "回复任务卡片：改类别 /recat 类别代码"),
     ("bind", "管理员绑定本群：/bind 单位编码 群类型"),
     ("help", "使用说明"),
 ]

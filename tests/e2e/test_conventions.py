@@ -15,8 +15,19 @@ DRAIN = "3号楼门口下水道堵了，污水都漫到路上了"
 async def test_commands_have_chinese_descriptions_per_scope(lb):
     lists = {c["scope"]["type"]: c["commands"] for c in await lb.tg.commands()}
     assert set(lists) == {"all_group_chats", "all_private_chats"}
-    assert {"report", "status", "mycases", "digest", "bind"} <= {c["command"] for c in lists["all_group_chats"]}
+    assert {"report", "status", "mycases", "digest", "bind", "up", "transfer", "return", "merge", "urgency", "recat",
+            "patrol"} <= {c["command"] for c in lists["all_group_chats"]}
     assert all(any("\u4e00" <= ch <= "\u9fff" for ch in c["description"]) for cs in lists.values() for c in cs)
+
+
+async def test_help_says_what_the_chat_is_for(lb):
+    tg = lb.tg
+    said = await tg.say(WORKERS, WORKER, "/help")
+    staff = text_of((await tg.wait_for_bot(WORKERS, 1, after=said["message_id"]))[0])
+    assert all(c in staff for c in ("/up", "/transfer", "/return", "/merge", "/urgency", "/recat", "/patrol"))
+    said = await tg.say(RESIDENTS, RESIDENT, "/help")
+    residents = text_of((await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"]))[0])
+    assert "直接描述问题" in residents and "/up" not in residents
 
 
 async def test_forum_topic_keeps_its_thread(lb):
