@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from bot.sandbox import (
@@ -37,11 +39,28 @@ def _button(m: dict, label: str) -> str:
     raise AssertionError(f"no button {label} on: {_text(m)}")
 
 
-async def run_demo(keep: Path | None = None, transport: str = "ptb") -> str:
-    started = time.monotonic()
+@contextmanager
+def demo_database(keep: Path | None) -> Iterator[Path]:
+    """A temporary SQLite file for one demo, copied to `keep` when the demo went through."""
     folder = Path(tempfile.mkdtemp(prefix="gridbot-demo-"))
     db = folder / "gridbot.db"
     try:
+        yield db
+        if keep:
+            keep.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(db, keep / "gridbot.db")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def ending(started: float, transport: str, keep: Path | None, clock: str = "") -> str:
+    footer = f"\n—— 演示结束：{time.monotonic() - started:.1f} 秒{clock}，transport={transport}"
+    return footer + (f"，数据库已保存到 {keep / 'gridbot.db'}" if keep else "")
+
+
+async def run_demo(keep: Path | None = None, transport: str = "ptb") -> str:
+    started = time.monotonic()
+    with demo_database(keep) as db:
         async with local_bot(f"sqlite:///{db}", transport=transport) as lb:
             tg = lb.tg
             for chat, command in BINDS:
@@ -91,12 +110,5 @@ async def run_demo(keep: Path | None = None, transport: str = "ptb") -> str:
             await tg.wait_for_bot(COMMAND, 1, after=said["message_id"])
             await tg.wait_quiet(0.3)
             transcript = await tg.transcript({c: CHAT_TITLES[c] for c in DEMO_CHATS}, interleave=False)
-        if keep:
-            keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(db, keep / "gridbot.db")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    footer = f"\n—— 演示结束：{time.monotonic() - started:.1f} 秒，transport={transport}"
-    if keep:
-        footer += f"，数据库已保存到 {keep / 'gridbot.db'}"
-    return "gridbot 演示：翠苑社区第一网格的一个早晨（本地 Bot API 替身，真实 HTTP）\n\n" + transcript + footer
+    return ("gridbot 演示：翠苑社区第一网格的一个早晨（本地 Bot API 替身，真实 HTTP）\n\n" + transcript
+            + ending(started, transport, keep))

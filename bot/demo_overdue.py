@@ -8,8 +8,6 @@ signs for it and resolves it, and the resident rates it. Real HTTP against the l
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 import time
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -17,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
-from bot.demo import _button, _text
+from bot.demo import _button, _text, demo_database, ending
 from bot.sandbox import (
     ADMIN,
     CHAT_TITLES,
@@ -81,10 +79,8 @@ class Script:
 
 async def run_overdue_demo(keep: Path | None = None, transport: str = "ptb") -> str:
     started = time.monotonic()
-    folder = Path(tempfile.mkdtemp(prefix="gridbot-demo-"))
-    db = folder / "gridbot.db"
     clock = ManualClock(START)
-    try:
+    with demo_database(keep) as db:
         async with local_bot(f"sqlite:///{db}", transport=transport, clock=clock, sweep_seconds=0.05,
                              leader_check_seconds=0.5, patrol_remind_at=None) as lb:
             tg, script = lb.tg, Script(lb, clock)
@@ -136,13 +132,6 @@ async def run_overdue_demo(keep: Path | None = None, transport: str = "ptb") -> 
                 final = s.get(Case, case.id)
                 summary = (f"工单 #{final.number}：状态 {final.state}，督办 {final.card}，层级 {final.tier}，"
                            f"评价 {final.satisfaction}")
-        if keep:
-            keep.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(db, keep / "gridbot.db")
-    finally:
-        shutil.rmtree(folder, ignore_errors=True)
-    footer = f"\n{summary}\n—— 演示结束：{time.monotonic() - started:.1f} 秒（模拟时钟），transport={transport}"
-    if keep:
-        footer += f"，数据库已保存到 {keep / 'gridbot.db'}"
+    footer = f"\n{summary}" + ending(started, transport, keep, "（模拟时钟）")
     head = "gridbot 演示：一件超期工单的督办（快进时钟；本地 Bot API 替身，真实 HTTP）\n"
     return head + "\n".join(script.parts) + footer
