@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import col, select
+from sqlmodel import and_, col, or_, select
 
 from bot.domain.case import Action, CaseState
 from bot.domain.deadlines import due_at, next_working_moment
@@ -137,18 +137,24 @@ def replan(ctx: Context, case: Case) -> None:
     if case.id is None:
         ctx.session.flush()
     want = wanted_rows(ctx, case)
-    pending = ctx.session.exec(select(Deadline).where(Deadline.case_id == case.id,
-                                                      col(Deadline.fired_at).is_(None))).all()
-    for row in pending:
-        if row.key not in want:
+    # one read for the case's unsettled rows and the wanted ones (every transition replans: a read per key
+    # was most of the cost of opening a case)
+    unsettled = and_(Deadline.case_id == case.id, col(Deadline.fired_at).is_(None))
+    rows = ctx.session.exec(select(Deadline).where(or_(unsettled, col(Deadline.key).in_(list(want))))).all()
+    by_key = {row.key: row for row in rows}
+    for row in rows:
+        if row.case_id == case.id and row.fired_at is None and row.key not in want:
             row.fired_at, row.outcome = ctx.now, "cancelled"
     for key, fields in want.items():
-        ensure_row(ctx, key, case_id=case.id, unit_id=case.unit_id, **fields)
+        _ensure(ctx, by_key.get(key), key, dict(case_id=case.id, unit_id=case.unit_id, **fields))
 
 
 def ensure_row(ctx: Context, key: str, **fields) -> Deadline:
     """The row with this key: found, revived when it had been cancelled, or added."""
-    row = ctx.session.exec(select(Deadline).where(Deadline.key == key)).first()
+    return _ensure(ctx, ctx.session.exec(select(Deadline).where(Deadline.key == key)).first(), key, fields)
+
+
+def _ensure(ctx: Context, row: Deadline | None, key: str, fields: dict) -> Deadline:
     if row is None:
         row = Deadline(key=key, created_at=ctx.now, **fields)
         ctx.session.add(row)
