@@ -84,6 +84,16 @@ class Classification:
         return d
 
 
+_FIELDS = tuple(f for f in Classification.__dataclass_fields__)
+
+
+def _make(*values) -> Classification:
+    """Classification(*values) without the frozen dataclass's per-field object.__setattr__ (~3 µs)."""
+    obj = object.__new__(Classification)
+    obj.__dict__.update(zip(_FIELDS, values))
+    return obj
+
+
 @dataclass
 class Analysis:
     """Everything classify() looked at; explain() turns it into sentences."""
@@ -117,7 +127,7 @@ class Classifier:
 
     # ---- the contract -----------------------------------------------------------------------------
     def classify(self, text: str, *, role: str | None = None) -> Classification:
-        return self.analyse(text, role=role).result
+        return self._run(text, role, None)
 
     def non_report_reason(self, text: str) -> str | None:
         """Chinese reason when a non-report filter matches the message, else None."""
@@ -130,16 +140,29 @@ class Classifier:
 
     # ---- the work ---------------------------------------------------------------------------------
     def analyse(self, text: str, *, role: str | None = None) -> Analysis:
+        """classify() with everything it looked at kept (for explain())."""
+        an = Analysis(text, "", [], None, None)  # type: ignore[arg-type]
+        self._run(text, role, an)
+        return an
+
+    def _run(self, text: str, role: str | None, an: Analysis | None) -> Classification:
+        """The one implementation of classify(); fills `an` when explain() asks for the details."""
         rules = self.rules
         normalized = norm.normalize(text)
         if not norm.has_content(normalized):
-            result = Classification(False, None, None, None, 0.0, reason="non_text")
-            return Analysis(text, normalized, [], Evidence(), result, filter=("non_text", text.strip()))
-        tokens = self._lcut(normalized, HMM=False)
+            result = _make(False, None, None, None, 0.0, (), None, (), "non_text")
+            if an is not None:
+                an.normalized, an.evidence, an.result = normalized, Evidence(), result
+                an.filter = ("non_text", text.strip())
+            return result
+        tokens = self._lcut(normalized)
         ev = rules.match(tokens)
-        an = Analysis(text, normalized, tokens, ev, None)  # type: ignore[arg-type]
-        if rules.exclusions and ev.scores:
-            an.excluded = [(rules.subs[i].key, w) for i, w in rules.apply_exclusions(ev, normalized)]
+        scores = ev.scores
+        excluded = None
+        if scores and rules.exclusions:
+            excluded = rules.apply_exclusions(ev, normalized)
+        phrases = rules.phrases
+        hits = phrases.scan(normalized)
 
         red = bool(ev.red_global or ev.red_subs)
         score = W_BIAS
@@ -151,42 +174,44 @@ class Classifier:
             score += W_WEAK_TOPIC + W_TOPIC_MORE * min(ev.n_weak_topics - 1, 2)
         if ev.pairs:
             score += W_PAIR
-        an.problem = rules.problem.findall(normalized)
-        if an.problem:
+        problem = phrases.findall(hits, "problem", normalized)
+        if problem:
             # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
-            base = W_PROBLEM if ev.scores else W_PROBLEM_ALONE
-            score += base + W_PROBLEM_MORE * min(len(an.problem) - 1, 2)
-        if not an.problem:
-            m = rules.weak_problem.search(normalized)
+            base = W_PROBLEM if scores else W_PROBLEM_ALONE
+            score += base + W_PROBLEM_MORE * min(len(problem) - 1, 2)
+        else:
+            m = phrases.search(hits, "weak_problem", normalized)
             if m:
-                an.problem = [m]
+                problem = [m]
                 score += W_WEAK_PROBLEM
         if red:
             score += W_RED
-        an.complaint_question = rules.complaint_question.search(normalized)
-        if not an.complaint_question:
-            found = rules.question.findall(normalized)
+        question = None
+        complaint_question = phrases.search(hits, "complaint_question", normalized)
+        if not complaint_question:
+            found = phrases.findall(hits, "question", normalized)
             if found:
-                an.question = found[0]
+                question = found[0]
                 info = [w for w in found if w not in PETITION and not w.startswith("吗")]
-                score += W_QUESTION if info or not ev.scores else W_PETITION
+                score += W_QUESTION if info or not scores else W_PETITION
             elif normalized.endswith("?"):
-                an.question = "?"
+                question = "?"
                 score += W_QMARK
-        m = rules.suggestion.search(normalized)
-        if m:
-            an.suggestion = m
+        suggestion = phrases.search(hits, "suggestion", normalized)
+        if suggestion:
             score += W_SUGGESTION
+        filt = None
+        role_notice = False
         if not red:
-            an.filter = rules.non_report_reason(normalized)
-            if an.filter:
+            filt = rules.non_report_reason(normalized, hits)
+            if filt:
                 score += W_FILTER
             if role in rules.notice_roles:
-                an.role_notice = True
+                role_notice = True
                 score += W_ROLE
-        if not ev.scores and not an.problem and len(normalized) <= 4:
+        if not scores and not problem and len(normalized) <= 4:
             score += W_NOTHING_SHORT
-        place = extract_location(normalized) if ev.scores else None
+        place = extract_location(normalized) if scores else None
         if place:
             score += W_PLACE
         confidence = 1.0 / (1.0 + math.exp(-score))
@@ -195,7 +220,7 @@ class Classifier:
         category = subcategory = urgency = None
         keywords: tuple[str, ...] = ()
         emergency: tuple[str, ...] = ()
-        if an.filter is None and (sub is not None or confidence >= REPORT_THRESHOLD):
+        if filt is None and (sub is not None or confidence >= REPORT_THRESHOLD):
             if sub is not None:
                 s = rules.subs[sub]
                 category, subcategory = s.category, s.code
@@ -205,23 +230,36 @@ class Classifier:
             else:
                 category = "other"
             urgency, emergency = self._urgency(ev, sub)
-            extra = [w for w, _ in ev.red_global if w not in keywords]
-            keywords = keywords + tuple(dict.fromkeys(extra))
-        elif an.filter is None:
+            if ev.red_global:
+                extra = [w for w, _ in ev.red_global if w not in keywords]
+                keywords = keywords + tuple(dict.fromkeys(extra))
+        elif filt is None:
             keywords = tuple(dict.fromkeys(w for words in ev.words.values() for w in words))
         confidence = round(confidence, 3)
-        an.result = Classification(
-            is_report=confidence >= REPORT_THRESHOLD,
-            category=category,
-            subcategory=subcategory,
-            urgency=urgency,
-            confidence=confidence,
-            keywords=keywords,
-            location=(place if ev.scores else extract_location(normalized)) if category is not None else None,
-            emergency=emergency,
-            reason=an.filter[0] if an.filter else ("role_notice" if an.role_notice else None),
+        if category is None:
+            location = None
+        elif scores:
+            location = place
+        else:
+            location = extract_location(normalized)
+        result = _make(
+            confidence >= REPORT_THRESHOLD,
+            category,
+            subcategory,
+            urgency,
+            confidence,
+            keywords,
+            location,
+            emergency,
+            filt[0] if filt else ("role_notice" if role_notice else None),
         )
-        return an
+        if an is not None:
+            an.normalized, an.tokens, an.evidence, an.result = normalized, tokens, ev, result
+            an.problem = problem
+            an.question, an.suggestion, an.complaint_question = question, suggestion, complaint_question
+            an.filter, an.role_notice = filt, role_notice
+            an.excluded = [(rules.subs[i].key, w) for i, w in excluded] if excluded else []
+        return result
 
     def _choose(self, ev: Evidence) -> int | None:
         if not ev.scores:

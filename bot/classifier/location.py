@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.classifier.prefilter import required_chars
+
 _NUM = r"(?:\d{1,4}|[一二三四五六七八九十百零两]{1,4})"
 _STOP = "了的在是有没不这那哪个我你他她们去走还也就都很太又把被给从到对说要会能让"
 _NAME = rf"[^\s{_STOP}\d,.!?;:()\[\]【】，。！？；：、一][^\s{_STOP},.!?;:()\[\]【】，。！？；：、]{{0,5}}?"
@@ -24,6 +26,11 @@ _PATTERNS = [
     r"(?:东|南|西|北|正|后|侧|大)门|[东南西北]边|(?:地下)?车库|地下室|楼道|楼梯间|天台|楼顶|电梯间|垃圾站|菜场|路口|十字路口",
 ]
 _LOCATION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+# a text with none of these characters names no place (the patterns' needed characters, and the
+# bare 路口 / 大门 fallback below): skips the regex for most chit-chat
+_NEEDS = required_chars(_LOCATION)
+if _NEEDS is not None:
+    _NEEDS = _NEEDS | frozenset("路门")
 # words that look like places but are not (一路 = "all the way", 马路/走路 are generic)
 _NOT_PLACES = {
     "一路",
@@ -57,6 +64,8 @@ _NOT_PLACES = {
 
 def extract_location(text: str) -> str | None:
     """The place the message names, or None."""
+    if _NEEDS is not None and _NEEDS.isdisjoint(text):
+        return None
     found: list[tuple[int, int, str]] = []
     for m in _LOCATION.finditer(text):
         span = m.group(0).strip()

@@ -20,6 +20,7 @@ _EMOJI = re.compile(
     "\U0000200b-\U0000200f\U0001f1e6-\U0001f1ff\u3030\u303d\u3297\u3299\u2122\u00a9\u00ae]+"
 )
 _REPEAT_PUNCT = re.compile(r"([!?。,.~…、;；:：\-—_=*#])\1+")
+_HAS_REPEAT = re.compile(r"([!?。,.~…、;；:：\-—_=*#])\1")  # searching is ~10x cheaper than sub()
 _SPACES = re.compile(r"\s+")
 _HAS_CONTENT = re.compile(r"[0-9a-z\u4e00-\u9fff]")
 
@@ -68,7 +69,8 @@ def normalize(text: str) -> str:
         text = _MENTION.sub(" ", text)
     text = _EMOJI.sub(" ", text)
     text = to_simplified(text)
-    text = _REPEAT_PUNCT.sub(r"\1", text)
+    if _HAS_REPEAT.search(text):
+        text = _REPEAT_PUNCT.sub(r"\1", text)
     text = _SPACES.sub(" ", text).strip()
     return text.lower()
 

@@ -1,0 +1,74 @@
+"""Characters a regex cannot match without: a cheap test that skips a regex search.
+
+`required_chars(pattern)` returns a set R such that every match of the pattern contains at least one
+character of R, or None when no such finite set can be read off the pattern. `text.isdisjoint(R)`
+then proves the search would fail, so the search is skipped with the same result (most chat lines
+lack the few characters a rule regex needs: 吗, 太 … 了, 号楼, 路).
+"""
+
+from __future__ import annotations
+
+import re
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _p
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _c  # type: ignore[no-redef]
+    import sre_parse as _p  # type: ignore[no-redef]
+
+_REPEATS = tuple(getattr(_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT") if hasattr(_c, n))
+_MAX_RANGE = 64
+
+
+def _item(op, av) -> set[str] | None:
+    if op is _c.LITERAL:
+        return {chr(av)}
+    if op is _c.IN:
+        chars: set[str] = set()
+        for o, a in av:
+            if o is _c.LITERAL:
+                chars.add(chr(a))
+            elif o is _c.RANGE and a[1] - a[0] < _MAX_RANGE:
+                chars.update(map(chr, range(a[0], a[1] + 1)))
+            else:  # NEGATE, CATEGORY (\d, \s), wide ranges: not a small finite set
+                return None
+        return chars or None
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        if add_flags & re.IGNORECASE:
+            return None
+        return _seq(sub)
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            r = _seq(branch)
+            if r is None:
+                return None
+            out |= r
+        return out
+    if op in _REPEATS:
+        lo, _hi, sub = av
+        return _seq(sub) if lo >= 1 else None
+    return None  # anchors, look-arounds, `.`, back-references: they require no character we know
+
+
+def _seq(items) -> set[str] | None:
+    """Every item of a sequence matches: the first item with a known set is enough."""
+    for op, av in items:
+        r = _item(op, av)
+        if r is not None:
+            return r
+    return None
+
+
+def required_chars(pattern: str | re.Pattern) -> frozenset[str] | None:
+    if isinstance(pattern, re.Pattern):
+        flags, pattern = pattern.flags, pattern.pattern
+    else:
+        flags = 0
+    parsed = _p.parse(pattern, flags)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    r = _seq(parsed)
+    return frozenset(r) if r else None

@@ -1,0 +1,101 @@
+"""The classifier's shortcuts give the same answers as the plain way (own examples only)."""
+
+from __future__ import annotations
+
+
+import pytest
+
+from bot.classifier import Classifier
+from bot.classifier.location import _LOCATION, extract_location
+from bot.classifier.prefilter import required_chars
+from bot.classifier.rules import PhraseMatcher
+
+LINES = [
+    "3号楼电梯又坏了 困了人!!",
+    "南门路灯不亮好几天了，麻烦处理一下",
+    "请问社区办公室几点上班？",
+    "谢谢网格员，路灯已经修好了！",
+    "【物业通知】明天上午停水，请提前储水",
+    "大家注意别在楼道充电",
+    "早上好",
+    "物业太不负责了",
+    "能否在幸福路与人民路交叉口增设红绿灯",
+    "这个小区的垃圾什么时候清吗？",
+    "[图片]",
+    "我要投诉",
+    "哈哈哈",
+    "楼下烧烤店半夜还在营业，吵死了",
+    "",
+]
+
+
+@pytest.fixture(scope="module")
+def clf() -> Classifier:
+    return Classifier.load()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("吗[?？。!！]*$", {"吗"}),
+        ("太[^,.!?]{1,3}了", {"太"}),
+        (r"^\s*[【\[]", {"【", "["}),
+        ("(?:^(祝|恭祝).{0,20}快乐)|(?:欢迎.{0,10}入群)", {"祝", "恭", "欢"}),
+        ("a?b", {"b"}),
+        (r"\d+室", {"室"}),
+        ("(ab)*c", {"c"}),
+    ],
+)
+def test_required_chars(pattern: str, expected: set[str]) -> None:
+    assert required_chars(pattern) == frozenset(expected)
+
+
+@pytest.mark.parametrize("pattern", ["x|", "(?i)abc", ".*", r"\d+", "[^a]b?"])
+def test_required_chars_unknown(pattern: str) -> None:
+    assert required_chars(pattern) is None
+
+
+def test_required_chars_is_a_necessary_condition() -> None:
+    # every match contains one of the characters: check on our lines and the location regex
+    needs = required_chars(_LOCATION)
+    assert needs is not None
+    for line in LINES + ["幸福路与人民路交叉口", "5栋1203室", "阳光小区北门", "地下车库"]:
+        for m in _LOCATION.finditer(line):
+            if m.group(0):
+                assert not needs.isdisjoint(m.group(0)), m.group(0)
+
+
+def test_location_shortcut_on_text_without_place_characters() -> None:
+    assert extract_location("哈哈今天天气不错") is None
+    assert extract_location("3号楼2单元") == "3号楼2单元"
+
+
+def test_phrase_bank_agrees_with_each_matcher(clf: Classifier) -> None:
+    rules = clf.rules
+    bank = rules.phrases
+    single = {
+        "problem": rules.problem,
+        "weak_problem": rules.weak_problem,
+        "question": rules.question,
+        "suggestion": rules.suggestion,
+        "complaint_question": rules.complaint_question,
+        **{f"nr:{n}": m for n, m in rules.non_report},
+    }
+    for line in LINES:
+        text = line.lower()
+        hits = bank.scan(text)
+        for name, m in single.items():
+            assert bank.findall(hits, name, text) == m.findall(text), (name, line)
+            assert bank.search(hits, name, text) == m.search(text), (name, line)
+
+
+def test_analyse_and_classify_agree(clf: Classifier) -> None:
+    for line in LINES:
+        for role in (None, "grid_worker"):
+            assert clf.analyse(line, role=role).result == clf.classify(line, role=role)
+
+
+def test_phrase_matcher_regex_part_still_used() -> None:
+    m = PhraseMatcher(("^关于.{0,5}问题$", "漏水"))
+    assert m.search("关于电梯问题") == "关于电梯问题"
+    assert m.findall("楼上漏水") == ["漏水"]
