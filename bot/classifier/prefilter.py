@@ -72,3 +72,52 @@ def required_chars(pattern: str | re.Pattern) -> frozenset[str] | None:
         return None
     r = _seq(parsed)
     return frozenset(r) if r else None
+
+
+def _first(items) -> set[str] | None:
+    """Characters a match of the sequence can start with, when that is a small known set."""
+    if not items:
+        return None
+    op, av = items[0]
+    if op is _c.LITERAL or op is _c.IN:
+        return _item(op, av)
+    if op is _c.SUBPATTERN:
+        return None if av[1] & re.IGNORECASE else _first(av[-1])
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            r = _first(branch)
+            if r is None:
+                return None
+            out |= r
+        return out
+    if op in _REPEATS and av[0] >= 1:
+        return _first(av[2])
+    return None
+
+
+def start_or_required(pattern: re.Pattern) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(first, anywhere): a text can match only if its first character is in `first` (a branch
+    anchored with ^ at the start) or it contains a character of `anywhere` (the other branches).
+    None when some branch allows neither test. ^ counts as an anchor only without re.MULTILINE."""
+    if pattern.flags & (re.IGNORECASE | re.MULTILINE):
+        return None
+    parsed = list(_p.parse(pattern.pattern, pattern.flags))
+    if len(parsed) == 1 and parsed[0][0] is _c.BRANCH:
+        branches = parsed[0][1][1]
+    else:
+        branches = [parsed]
+    first: set[str] = set()
+    anywhere: set[str] = set()
+    for b in branches:
+        b = list(b)
+        if b and b[0] == (_c.AT, _c.AT_BEGINNING):
+            f = _first(b[1:])
+            if f is not None:
+                first |= f
+                continue
+        r = _seq(b)
+        if r is None:
+            return None
+        anywhere |= r
+    return frozenset(first), frozenset(anywhere)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.classifier.prefilter import required_chars
+from bot.classifier.prefilter import start_or_required
 from bot.classifier.taxonomy import Subcategory, Taxonomy
 
 # token flags
@@ -200,8 +200,9 @@ class PhraseBank:
             for w in m.literals:
                 owners.setdefault(w, []).append(name)
         self.regex = {name: m.regex for name, m in matchers.items()}
-        # a regex is searched only when the text has a character every match of it needs
-        self.needs = {name: required_chars(rx) if rx is not None else None for name, rx in self.regex.items()}
+        # a regex is searched only when the text could match: its first character starts a branch
+        # anchored with ^, or it holds a character every match of another branch needs
+        self.needs = {name: start_or_required(rx) if rx is not None else None for name, rx in self.regex.items()}
         self.automaton = ahocorasick.Automaton()
         for w, names in owners.items():
             self.automaton.add_word(w, (w, tuple(names)))
@@ -227,7 +228,7 @@ class PhraseBank:
         rx = self.regex[name]
         if rx is not None:
             needs = self.needs[name]
-            if needs is None or not needs.isdisjoint(text):
+            if needs is None or text[:1] in needs[0] or not needs[1].isdisjoint(text):
                 found += [m.group(0) for m in rx.finditer(text)]
         return found
 
@@ -238,7 +239,7 @@ class PhraseBank:
         rx = self.regex[name]
         if rx is not None:
             needs = self.needs[name]
-            if needs is not None and needs.isdisjoint(text):
+            if needs is not None and text[:1] not in needs[0] and needs[1].isdisjoint(text):
                 return None
             m = rx.search(text)
             if m:

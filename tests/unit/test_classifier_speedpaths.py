@@ -99,3 +99,15 @@ def test_phrase_matcher_regex_part_still_used() -> None:
     m = PhraseMatcher(("^关于.{0,5}问题$", "漏水"))
     assert m.search("关于电梯问题") == "关于电梯问题"
     assert m.findall("楼上漏水") == ["漏水"]
+
+
+def test_start_or_required() -> None:
+    import re
+
+    from bot.classifier.prefilter import start_or_required
+
+    rx = re.compile("(?:^(早上好|收到)[!]*$)|(?:欢迎.{0,10}入群)|(?:^\\s*[【\\[])")
+    assert start_or_required(rx) == (frozenset("早收"), frozenset("欢【["))
+    assert start_or_required(re.compile("^.*x|y")) == (frozenset(), frozenset("xy"))
+    assert start_or_required(re.compile("(?m)^a")) is None
+    assert start_or_required(re.compile(".*")) is None
