@@ -206,7 +206,8 @@ def summary(session: Session, scope: Scope, settings: Settings, now: datetime) -
         merged.workers += d.workers
         merged.by_category.update(d.by_category)
         merged.ratings.update(d.ratings)
-        for name in ("new", "accepted", "resolved", "closed", "reopened", "open_now", "overdue_now"):
+        merged.cards.update(d.cards)
+        for name in ("new", "accepted", "resolved", "closed", "reopened", "open_now", "overdue_now", "patrols"):
             setattr(merged, name, getattr(merged, name) + getattr(d, name))
         for name in ("response", "resolution", "satisfaction"):
             getattr(merged, name).add(getattr(d, name).num, getattr(d, name).den)

@@ -149,8 +149,7 @@ def _summary_sheet(wb: Workbook, scope: Scope, d: Digest, category_name, now: da
     for key, value in (("t_accept_mean", d.t_accept.mean), ("t_accept_p90", d.t_accept.p90),
                        ("t_resolve_mean", d.t_resolve.mean), ("t_resolve_p90", d.t_resolve.p90)):
         ws.append([labels[key], _hours(value)])
-    if d.patrols is not None:
-        ws.append([labels["patrols"], d.patrols])
+    ws.append([labels["patrols"], d.patrols])
     ws.append([])
     header(texts.EXPORT_GRID_HEADERS)
     for g in d.grids:
@@ -164,4 +163,4 @@ def _summary_sheet(wb: Workbook, scope: Scope, d: Digest, category_name, now: da
     header(texts.EXPORT_WORKER_HEADERS)
     for i, w in enumerate(d.ranking(), 1):
         ws.append([i, w.name, w.accepted, w.resolved, percent(w.on_time.value), w.open_now, w.overdue_now,
-                   w.patrols if d.patrols is not None else None])
+                   w.patrols])

@@ -6,8 +6,11 @@ Definitions (docs/reports.md says the same for people):
 - 响应率 (response rate): of the cases created in P that are due to be accepted by the report time (accepted,
   or accept_by passed), the share accepted no later than accept_by.
 - 按期办结率 (on-time resolution rate): the same with resolved_at / resolve_by.
-- 满意率 (satisfaction rate): explicit ratings given in P, (满意 + 基本满意) / all explicit ratings;
-  默认满意 (no answer, closed by the clock) is counted apart and never in the rate.
+- 满意率 (satisfaction rate): the 回访 ratings given in P, one per case and rating, (满意 + 基本满意) /
+  (满意 + 基本满意 + 不满意); 默认满意 (no answer within 48 h, closed by the clock) is counted apart and never
+  in the rate, and not at all for a case that also got an explicit rating in P (a late rating replaces it).
+- overdue now: an open case whose running clock has passed its deadline — accept_by in the states where the
+  accept clock runs, resolve_by in those where the resolve clock runs (bot.domain.supervision.step_of_state).
 - time to accept / resolve: accepted_at − created_at / resolved_at − created_at of the cases accepted /
   resolved in P; mean and the 90th percentile (linear interpolation between closest ranks).
 Merged and rejected cases are not counted in the rates (they are not work that was owed).
@@ -20,41 +23,24 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot import texts
+from bot.domain.case import Action, CaseState
+from bot.domain.supervision import RED_CARD, STREET_ALERT, YELLOW_CARD, step_of_state
+
 SATISFIED, BASIC, UNSATISFIED, DEFAULT = "satisfied", "basic", "unsatisfied", "default"
-# audit actions that may carry a rating (the loop's 已解决/未解决 buttons, and issue 5's 回访)
-RATING_ACTIONS = ("close", "reopen", "rate", "rating", "feedback", "satisfaction", "followup", "follow_up", "visit")
-CARD_ACTIONS = ("yellow_card", "red_card", "card", "supervise", "supervision")
+# 回访 as bot/services/followup.py logs it: the rating's label opens the note of the event it causes —
+# `close` "满意 (reporter)" / "基本满意 (follower)", `reopen` "不满意 (reporter)", `rate` "满意 (reporter,
+# after closing)" for a rating given once the case is closed, and the 48 h timeout's `close` "默认满意 default: …".
+# No label opens another (满意, 基本满意, 不满意, 默认满意), so "the note starts with the label" is exact.
+RATING_ACTIONS = (Action.CLOSE.value, Action.REOPEN.value, "rate")
+RATING_LABELS = {kind: texts.RATING_LABELS[kind] for kind in (SATISFIED, BASIC, UNSATISFIED, DEFAULT)}
+# 督办 as bot/services/supervision.py logs it; the colour itself is the case's `card` column
+SUPERVISION_ACTIONS = (YELLOW_CARD, RED_CARD, STREET_ALERT)
 INVALID_STATES = ("merged", "rejected")
-
-
-# the words in an audit note that say which rating it records, first match wins (不满意 contains 满意);
-# stats.py turns the same list into SQL so that ratings are counted in the database
-RATING_WORDS = (
-    (DEFAULT, ("默认满意", "default", "timeout", "no answer")),
-    (BASIC, ("基本满意", "basic", "partly", "partial")),
-    (UNSATISFIED, ("不满意", "unsatisfied", "dissatisfied", "not satisfied", "not fixed", "未解决")),
-    (SATISFIED, ("满意", "satisfied", "fixed", "已解决")),
-)
-
-
-def rating_of(action: str, note: str | None) -> str | None:
-    """The rating an audit event records, if any."""
-    if action not in RATING_ACTIONS:
-        return None
-    n = (note or "").lower()
-    return next((rating for rating, words in RATING_WORDS if any(w in n for w in words)), None)
-
-
-def card_of(action: str, note: str | None) -> str | None:
-    """The 督办 card colour an audit event records, if any."""
-    text = f"{action} {note or ''}".lower()
-    if action not in CARD_ACTIONS:
-        return None
-    if "red" in text or "红" in text:
-        return "red"
-    if "yellow" in text or "黄" in text:
-        return "yellow"
-    return None
+# the states in which each clock runs (the sweeper's rule, so that the digest's overdue cases are the ones
+# the 督办 ladder acts on): accept in new / assigned / transferred / reopened, resolve in those and accepted
+ACCEPT_STATES = tuple(s.value for s in CaseState if "accept" in step_of_state(s.value))
+RESOLVE_STATES = tuple(s.value for s in CaseState if "resolve" in step_of_state(s.value))
 
 
 def percentile(values: list[float], q: float) -> float | None:
@@ -144,7 +130,7 @@ class OverdueCase:
     urgency: str
     step: str  # accept | resolve: which deadline was missed
     due: datetime
-    card: str | None = None  # yellow | red, from issue 5's 督办 (field or audit events)
+    card: str | None = None  # yellow | red: the case's 督办 card (Case.card, never lowered)
 
 
 @dataclass
@@ -183,7 +169,8 @@ class Digest:
     workers: list[WorkerRow] = field(default_factory=list)
     overdue: list[OverdueCase] = field(default_factory=list)  # the most overdue first, at most a page
     hotspots: list[Hotspot] = field(default_factory=list)
-    patrols: int | None = None  # None while patrols are not recorded anywhere
+    patrols: int = 0  # patrol notes logged in P (/patrol)
+    cards: Counter = field(default_factory=Counter)  # yellow_card | red_card | street_alert → cases in P
     daily: dict[date, Counter] = field(default_factory=dict)  # local day → category → new cases
 
     @property

@@ -15,14 +15,18 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, and_, bindparam, case, distinct, func, literal_column, or_, select
 from sqlalchemy.orm import Session
 
-from bot.domain.case import OPEN_STATES, WORKING_STATES, CaseState
+from bot.domain.case import OPEN_STATES, CaseState
 from bot.domain.roles import Role
-from bot.reports import extras
 from bot.reports.figures import (
+    ACCEPT_STATES,
     BASIC,
+    DEFAULT,
     INVALID_STATES,
     RATING_ACTIONS,
+    RATING_LABELS,
+    RESOLVE_STATES,
     SATISFIED,
+    SUPERVISION_ACTIONS,
     UNSATISFIED,
     Digest,
     Durations,
@@ -30,17 +34,16 @@ from bot.reports.figures import (
     Hotspot,
     OverdueCase,
     WorkerRow,
-    card_of,
-    rating_of,
 )
-from bot.store.tables import Case, CaseEvent, Membership, Person, Unit
+from bot.store.tables import Case, CaseEvent, Membership, Patrol, Person, Unit
 
 C = Case.__table__.c
 E = CaseEvent.__table__.c
+P = Patrol.__table__.c
 CASE_T, EVENT_T = Case.__table__, CaseEvent.__table__
 OPEN = sorted(s.value for s in OPEN_STATES)
-WORKING = sorted(s.value for s in WORKING_STATES)
-NOT_ACCEPTED = [CaseState.NEW.value, CaseState.ASSIGNED.value]
+ACCEPTING = list(ACCEPT_STATES)  # the accept clock runs: not signed for (again) yet
+RESOLVING = list(RESOLVE_STATES)  # the resolve clock runs: work still owed
 
 
 def seconds_between(later, earlier, dialect: str):
@@ -95,11 +98,27 @@ def scope_units(units: dict[int, Unit], unit_id: int) -> list[int]:
 
 
 def overdue_condition(now: datetime):
-    """Open and past a deadline the worker still owes: the same rule as the case loop's digest."""
+    """Open and past the deadline of a clock that runs: the rule the 督办 sweeper acts on."""
     return or_(
-        and_(C.state.in_(NOT_ACCEPTED), C.accept_by.is_not(None), C.accept_by < now),
-        and_(C.state.in_(WORKING), C.resolve_by.is_not(None), C.resolve_by < now),
+        and_(C.state.in_(ACCEPTING), C.accept_by.is_not(None), C.accept_by < now),
+        and_(C.state.in_(RESOLVING), C.resolve_by.is_not(None), C.resolve_by < now),
     )
+
+
+def rating_counts(session: Session, start: datetime, end: datetime, scope=None) -> dict[str, int]:
+    """The 回访 ratings given in [start, end): per rating, the cases that got it. 默认满意 counts only for a
+    case with no explicit rating in the period (a late rating replaces it, as followup.rate does)."""
+    # the action list as literals: the partial index ix_case_event_rating is used only for the same predicate
+    actions = E.action.in_(bindparam("rating_actions", list(RATING_ACTIONS), expanding=True, literal_execute=True))
+    flags = [func.max(case((E.note.like(label + "%"), 1), else_=0)).label(kind) for kind, label in RATING_LABELS.items()]
+    per_case = select(E.case_id, *flags).where(actions, E.at >= start, E.at < end)
+    if scope is not None:  # else every event is in scope: no case lookup per event
+        per_case = per_case.select_from(EVENT_T.join(CASE_T, C.id == E.case_id)).where(scope)
+    r = per_case.group_by(E.case_id).subquery()
+    explicit = r.c[SATISFIED] + r.c[BASIC] + r.c[UNSATISFIED]
+    row = session.execute(select(func.sum(r.c[SATISFIED]), func.sum(r.c[BASIC]), func.sum(r.c[UNSATISFIED]),
+                                 func.sum(case((and_(r.c[DEFAULT] == 1, explicit == 0), 1), else_=0)))).one()
+    return {kind: int(n or 0) for kind, n in zip((SATISFIED, BASIC, UNSATISFIED, DEFAULT), row, strict=True)}
 
 
 def compute(session: Session, unit: Unit, *, start: datetime, end: datetime, now: datetime, tz: ZoneInfo,
@@ -175,25 +194,21 @@ def compute(session: Session, unit: Unit, *, start: datetime, end: datetime, now
             w.resolved_on_time += int(ok or 0)
     d.t_resolve = durations(session, seconds_between(C.resolved_at, C.created_at, dialect), resolved)
     d.resolved = d.t_resolve.n
-    d.closed = session.execute(select(func.count()).where(in_scope, C.closed_at >= start,
-                                                         C.closed_at < end)).scalar_one()
+    # 结案: closed in P (a merge or a rejection sets closed_at too, and is no closure)
+    d.closed = session.execute(select(func.count()).where(in_scope, C.closed_at >= start, C.closed_at < end,
+                                                         C.state == CaseState.CLOSED.value)).scalar_one()
 
-    # 4. the audit log: reopened cases, and ratings given in the period — one per case and kind, so a rating
-    #    logged twice (a rate event and the close it causes) counts once
+    # 4. the audit log: reopened cases, 回访 ratings and 督办 notices in the period
     joined = EVENT_T.join(CASE_T, C.id == E.case_id)
     d.reopened = session.execute(select(func.count(distinct(E.case_id))).select_from(joined).where(
         E.action == "reopen", E.at >= start, E.at < end, in_scope)).scalar_one()
-    # the action list as literals: the partial index ix_case_event_rating is used only for the same predicate
-    actions = E.action.in_(bindparam("rating_actions", list(RATING_ACTIONS), expanding=True, literal_execute=True))
-    q = select(E.action, E.note, func.count(distinct(E.case_id))).where(actions, E.at >= start, E.at < end)
-    if not _whole_database(session, grid_ids):  # else every event is in scope: no case lookup per event
-        q = q.select_from(joined).where(in_scope)
-    for action, note, n in session.execute(q.group_by(E.action, E.note)):  # few distinct notes: rate in Python
-        kind = rating_of(action, note)
-        if kind:
-            d.ratings[kind] += n
+    d.ratings.update(rating_counts(session, start, end, None if _whole_database(session, grid_ids) else in_scope))
     d.satisfaction.add(d.ratings[SATISFIED] + d.ratings[BASIC],
                        d.ratings[SATISFIED] + d.ratings[BASIC] + d.ratings[UNSATISFIED])
+    for action, n in session.execute(
+            select(E.action, func.count(distinct(E.case_id))).select_from(joined)
+            .where(E.action.in_(SUPERVISION_ACTIONS), E.at >= start, E.at < end, in_scope).group_by(E.action)):
+        d.cards[action] = n
 
     # 5. now: open and overdue cases, per grid and worker, and the most overdue ones
     overdue = overdue_condition(now)
@@ -213,18 +228,16 @@ def compute(session: Session, unit: Unit, *, start: datetime, end: datetime, now
         if (w := worker(pid)) is not None:
             w.open_now += n
             w.overdue_now += late
-    missed = case((C.state.in_(NOT_ACCEPTED) & (C.accept_by < now), C.accept_by), else_=C.resolve_by)
+    missed = case((C.state.in_(ACCEPTING) & (C.accept_by < now), C.accept_by), else_=C.resolve_by)
     rows = session.execute(
-        select(C.id, C.number, C.grid_id, C.assignee_id, C.state, C.urgency, C.accept_by, C.resolve_by,
-               missed.label("missed"), *extras.card_columns(session))
+        select(C.id, C.number, C.grid_id, C.assignee_id, C.state, C.urgency, C.accept_by, C.resolve_by, C.card,
+               missed.label("missed"))
         .where(open_in_scope, overdue).order_by(missed, C.id).limit(overdue_limit)).all()
     names = _names(session, {r.assignee_id for r in rows} | set(workers))
     for r in rows:
-        step = "accept" if r.state in NOT_ACCEPTED and r.accept_by is not None and r.accept_by < now else "resolve"
+        step = "accept" if r.state in ACCEPTING and r.accept_by is not None and r.accept_by < now else "resolve"
         d.overdue.append(OverdueCase(r.id, r.number, r.grid_id, names.get(r.assignee_id, ""), r.state, r.urgency,
-                                     step, r.accept_by if step == "accept" else r.resolve_by,
-                                     extras.card_from_row(r)))
-    _cards_from_events(session, d.overdue)
+                                     step, r.accept_by if step == "accept" else r.resolve_by, r.card))
 
     # 6. hotspots: places reported again and again, and categories that pile up in one grid
     for grid_id, location, n, category in session.execute(
@@ -237,11 +250,11 @@ def compute(session: Session, unit: Unit, *, start: datetime, end: datetime, now
         if n >= hotspot_min:
             d.hotspots.append(Hotspot("category", grid_id, category, category, n))
 
-    # 7. patrols (issue 5) and every grid worker of the scope, active or not
-    for pid, n in (extras.patrols(session, grid_ids, start, end) or {}).items():
+    # 7. patrols logged in the period (/patrol), and every grid worker of the scope, active or not
+    for pid, n in patrols(session, grid_ids, start, end).items():
         if (w := worker(pid)) is not None:
             w.patrols += n
-    d.patrols = extras.patrol_total(session, grid_ids, start, end)
+            d.patrols += n
     members = session.execute(select(Membership.person_id).where(
         Membership.unit_id.in_(grid_ids), Membership.role == Role.GRID_WORKER.value)).scalars()
     for pid in members:
@@ -252,6 +265,13 @@ def compute(session: Session, unit: Unit, *, start: datetime, end: datetime, now
     d.workers = list(workers.values())
     d.grids = sorted(grids.values(), key=lambda g: (g.community, g.name))
     return d
+
+
+def patrols(session: Session, grid_ids: list[int], start: datetime, end: datetime) -> dict[int, int]:
+    """Patrol notes logged in the grids in [start, end), per person."""
+    q = (select(P.person_id, func.count()).where(P.grid_id.in_(grid_ids), P.at >= start, P.at < end)
+         .group_by(P.person_id))
+    return dict(session.execute(q).all())
 
 
 def _whole_database(session: Session, grid_ids: list[int]) -> bool:
@@ -270,18 +290,3 @@ def _names(session: Session, ids: set[int | None]) -> dict[int, str]:
     if not ids:
         return {}
     return dict(session.execute(select(Person.id, Person.name).where(Person.id.in_(ids))).all())
-
-
-def _cards_from_events(session: Session, items: list[OverdueCase]) -> None:
-    """Until cases carry a card colour of their own, the latest 督办 event says which card was shown."""
-    need = {o.case_id: o for o in items if o.card is None}
-    if not need:
-        return
-    from bot.reports.figures import CARD_ACTIONS
-
-    q = (select(E.case_id, E.action, E.note).where(E.case_id.in_(need), E.action.in_(CARD_ACTIONS))
-         .order_by(E.id))
-    for case_id, action, note in session.execute(q):
-        card = card_of(action, note)
-        if card:
-            need[case_id].card = card

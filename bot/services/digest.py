@@ -197,8 +197,10 @@ def render_sections(d: Digest, tz: ZoneInfo, category_name: CategoryName) -> lis
         summary.append(texts.fmt(texts.DIGEST_DEFAULT_SATISFIED, n=d.default_satisfied))
     summary.append(texts.fmt(texts.DIGEST_TIMES, acc_mean=duration(d.t_accept.mean), acc_p90=duration(d.t_accept.p90),
                              res_mean=duration(d.t_resolve.mean), res_p90=duration(d.t_resolve.p90)))
-    if d.patrols is not None:
-        summary.append(texts.fmt(texts.DIGEST_PATROLS, n=d.patrols))
+    if d.cards:
+        summary.append(texts.fmt(texts.DIGEST_CARDS, yellow=d.cards["yellow_card"], red=d.cards["red_card"],
+                                 street=d.cards["street_alert"]))
+    summary.append(texts.fmt(texts.DIGEST_PATROLS, n=d.patrols))
     sections = ["\n".join(summary)]
 
     lines = [texts.DIGEST_SECTION_OVERDUE]
@@ -223,8 +225,7 @@ def render_sections(d: Digest, tz: ZoneInfo, category_name: CategoryName) -> lis
         lines.append(texts.fmt(texts.DIGEST_WORKER_ITEM, rank=i, name=w.name, resolved=w.resolved,
                                on_time=w.on_time.percent(), accepted=w.accepted, open=w.open_now,
                                overdue=w.overdue_now,
-                               patrols=texts.fmt(texts.DIGEST_WORKER_PATROLS, n=w.patrols)
-                               if d.patrols is not None else ""))
+                               patrols=texts.fmt(texts.DIGEST_WORKER_PATROLS, n=w.patrols)))
     if not ranking:
         lines.append(texts.DIGEST_NONE)
     elif len(ranking) > MAX_WORKER_LINES:

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import select
 
-from bot.reports import extras
+from bot.reports import stats
 from bot.store.db import unit_of_work
 from bot.store.tables import CaseFollower, Patrol
 from tests.integration.test_deadlines_world import (
@@ -267,7 +267,7 @@ def test_patrol_reminder_on_working_days_and_patrol_log(world):
     assert "赵秀英" in remind.text and "李明" not in remind.text  # 李明 already patrolled
     with unit_of_work(world.engine) as s:
         [row] = s.exec(select(Patrol)).all()
-        counted = extras.patrols(s, [row.grid_id], local(2026, 11, 23, 0, 0), local(2026, 11, 24, 0, 0))
+        counted = stats.patrols(s, [row.grid_id], local(2026, 11, 23, 0, 0), local(2026, 11, 24, 0, 0))
     assert counted == {row.person_id: 1}
     _, sent = world.say(RESIDENTS, RESIDENT, "/patrol 我也巡查")
     assert "只有网格员" in sent[0].text
