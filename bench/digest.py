@@ -6,8 +6,10 @@
 
 The data: one street, 10 communities, 200 grids with 2 workers each; cases spread over the year before
 `now` (busier grids get more), with a realistic mix: ~1 % merged or rejected, ~6 % reopened once, ~0.5 %
-stuck open and overdue, the rest accepted, resolved and closed with log-normal delays (closures by the
-reporter's answer or, after 48 h, by 默认满意). About 6 audit events per case. Rows are bulk-inserted
+stuck open and overdue (with the 督办 cards and events bot/services/supervision.py writes), the rest accepted,
+resolved and closed with log-normal delays; 回访 as bot/services/followup.py logs it (满意 / 基本满意 closes,
+不满意 reopens, no answer in 48 h closes as 默认满意). About 6 audit events per case, and one patrol note per
+worker on ~80 % of the weekdays. Rows are bulk-inserted
 (executemany on SQLite, COPY on PostgreSQL) into a fresh database / schema that is dropped afterwards.
 The script prints figures; the goal is a month digest in ≤ 1 s on both databases.
 """
@@ -46,8 +48,12 @@ PLACES = [f"{n}号楼" for n in range(1, 31)] + ["小区南门", "菜市场", "�
 CASE_COLS = ["id", "number", "state", "category", "urgency", "confidence", "keywords", "location", "text", "photos",
              "grid_id", "unit_id", "tier", "assignee_id", "reporter_tg_id", "reporter_name", "source_chat_id",
              "source_message_id", "created_at", "accepted_at", "resolved_at", "closed_at", "accept_by",
-             "resolve_by", "reopen_count"]
+             "resolve_by", "reopen_count", "card", "card_at"]
 EVENT_COLS = ["id", "case_id", "at", "actor_tg_id", "actor_name", "action", "from_state", "to_state", "note"]
+PATROL_COLS = ["person_id", "grid_id", "at", "text", "photos"]
+# 回访 notes as bot/services/followup.py writes them
+SATISFIED_NOTE, BASIC_NOTE, UNSATISFIED_NOTE = "满意 (reporter)", "基本满意 (reporter)", "不满意 (reporter)"
+DEFAULT_NOTE = "默认满意 default: no answer within 48 h"
 
 
 # --- organisation ---------------------------------------------------------------------------------------------
@@ -104,6 +110,7 @@ def generate(n: int, grid_ids: list[int], workers: dict[int, list[int]], seed: i
     ans_delay = np.where(answered, rng.lognormal(np.log(3 * 3600), 1.0, n), 48 * 3600.0)
     fix_delay = rng.lognormal(np.log(10 * 3600), 0.8, n)
     worker_pick = rng.integers(0, 2, n)
+    basic = rng.random(n) < 0.15
     reporter = rng.integers(6_000_000_000, 6_000_050_000, n)
     case_rows, event_rows = [], []
     eid = 0
@@ -115,7 +122,7 @@ def generate(n: int, grid_ids: list[int], workers: dict[int, list[int]], seed: i
         w = workers[g][int(worker_pick[i])]
         wtg = 9_000_100_000 + w
         ev = [(t0, "open", None, "new", ""), (t0, "assign", "new", "assigned", "")]
-        acc = res = clo = None
+        acc = res = clo = card = card_at = None
         state = "assigned"
         reopen_count = 0
         f = fate[i]
@@ -130,13 +137,19 @@ def generate(n: int, grid_ids: list[int], workers: dict[int, list[int]], seed: i
                 acc, state = t, "accepted"
                 ev.append((t, "accept", "assigned", "accepted", ""))
                 t = t + res_delay[i]
+                if f < 0.025:  # stuck: overdue, 黄牌 at the deadline, 红牌 a day later (supervision.py)
+                    due = t0 + RESOLVE_WITHIN[u]
+                    for at, kind, colour in ((due, "yellow_card", "yellow"), (due + 86400, "red_card", "red")):
+                        if at <= now:
+                            card, card_at = colour, at
+                            ev.append((at, kind, "accepted", "accepted", f"{colour} resolve overdue"))
                 if f >= 0.025 and t <= now:
                     res, state = t, "resolved"
                     ev.append((t, "resolve", "accepted", "resolved", "已处理"))
                     t = t + ans_delay[i]
                     if f < 0.085 and answered[i] and t <= now:  # not fixed: reopened, fixed again
                         res, state, reopen_count = None, "reopened", 1
-                        ev.append((t, "reopen", "resolved", "reopened", "reporter: not fixed"))
+                        ev.append((t, "reopen", "resolved", "reopened", UNSATISFIED_NOTE))
                         t = t + 1800
                         if t <= now:
                             state = "accepted"
@@ -148,15 +161,17 @@ def generate(n: int, grid_ids: list[int], workers: dict[int, list[int]], seed: i
                                 t = t + 3 * 3600
                     if state == "resolved" and t <= now:
                         clo, state = t, "closed"
-                        ev.append((t, "close", "resolved", "closed",
-                                   "reporter: fixed" if answered[i] else "默认满意 (no answer in 48 h)"))
+                        ev.append((t, "close", "resolved", "closed", DEFAULT_NOTE if not answered[i]
+                                   else BASIC_NOTE if basic[i] else SATISFIED_NOTE))
         loc = PLACES[place[i]] if has_place[i] else None
         case_rows.append((cid, f"B{cid:09d}", state, CATEGORIES[category[i]], u, 0.8, "", loc, "基准工单", "[]",
                           g, g, "grid", w, int(reporter[i]), "居民", -1_000_000 - g, cid,
-                          t0, acc, res, clo, t0 + ACCEPT_WITHIN[u], t0 + RESOLVE_WITHIN[u], reopen_count))
+                          t0, acc, res, clo, t0 + ACCEPT_WITHIN[u], t0 + RESOLVE_WITHIN[u], reopen_count, card,
+                          card_at))
         for t, action, a, b, note in ev:
             eid += 1
-            actor = (None, "系统") if action in ("open",) else (wtg, f"网格员{w}")
+            actor = (None, "系统") if action in ("open", "yellow_card", "red_card") or note == DEFAULT_NOTE \
+                else (wtg, f"网格员{w}")
             event_rows.append((eid, cid, t, actor[0], actor[1], action, a, b, note))
         if len(case_rows) >= 100_000:
             yield case_rows, event_rows
@@ -173,7 +188,23 @@ def iso(t: float | None, pg: bool) -> str | None:
 
 
 CASE_TIMES = [CASE_COLS.index(c) for c in ("created_at", "accepted_at", "resolved_at", "closed_at", "accept_by",
-                                           "resolve_by")]
+                                           "resolve_by", "card_at")]
+
+
+def patrol_rows(workers: dict[int, list[int]], seed: int = 11):
+    """One patrol note per grid worker on ~80 % of the weekdays of the year, in the morning."""
+    rng = np.random.default_rng(seed)
+    first = NOW.replace(hour=0, minute=0, second=0, microsecond=0).timestamp() - 365 * 86400
+    rows = []
+    for day in range(365):
+        start = first + day * 86400
+        if datetime.fromtimestamp(start, TZ).weekday() >= 5:
+            continue
+        for grid, people in workers.items():
+            for pid in people:
+                if rng.random() < 0.8:
+                    rows.append((pid, grid, start + 9 * 3600 + float(rng.uniform(0, 7200)), "巡查正常", "[]"))
+    return rows
 
 
 def with_times(row: tuple, idx: list[int], pg: bool) -> tuple:
@@ -211,13 +242,25 @@ def load_cases(engine, n: int, grid_ids, workers) -> tuple[int, int]:
             events += len(erow)
             print(f"  … {cases:,} cases, {events:,} events", end="\r", flush=True)
         print()
+        prow = [with_times(r, [2], pg) for r in patrol_rows(workers)]
         if pg:
-            for table in ("case_", "case_event", "unit", "person", "membership"):
+            with cur.copy(f"COPY patrol ({', '.join(PATROL_COLS)}) FROM STDIN") as cp:
+                for r in prow:
+                    cp.write_row(r)
+        else:
+            cur.executemany(f"INSERT INTO patrol ({', '.join(PATROL_COLS)}) VALUES (?, ?, ?, ?, ?)", prow)
+        raw.commit()
+        print(f"  … {len(prow):,} patrol notes")
+        if pg:
+            for table in ("case_", "case_event", "unit", "person", "membership", "patrol"):
                 cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                             f"(SELECT max(id) FROM {table}))")
             raw.commit()
-            raw.autocommit = True
-            cur.execute("VACUUM ANALYZE")
+            raw.driver_connection.autocommit = True  # VACUUM runs outside a transaction; the pool gets it back as it was
+            try:
+                cur.execute("VACUUM ANALYZE")
+            finally:
+                raw.driver_connection.autocommit = False
         else:
             cur.execute("ANALYZE")
             raw.commit()
@@ -256,7 +299,7 @@ def measure(engine, runs: int, export_dir: Path) -> dict[str, float]:
     print(f"    new {d.new:,}, accepted {d.accepted:,}, resolved {d.resolved:,}, closed {d.closed:,}, "
           f"reopened {d.reopened:,}, open now {d.open_now:,}, overdue now {d.overdue_now:,}")
     print(f"    响应率 {d.response.percent()}, 按期办结率 {d.resolution.percent()}, 满意率 {d.satisfaction.percent()}"
-          f" (默认满意 {d.default_satisfied:,})")
+          f" (默认满意 {d.default_satisfied:,}); 督办 {dict(d.cards)}; patrols {d.patrols:,}")
     t = time.perf_counter()
     png = digest_service.chart_png(d, settings)
     out["chart_s"] = time.perf_counter() - t
