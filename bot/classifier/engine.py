@@ -33,6 +33,9 @@ W_TOPIC_MORE = 0.3
 W_PAIR = 3.0
 W_PROBLEM = 2.7
 W_PROBLEM_ALONE = 2.3
+# rules.strong_problem_patterns (拖欠工资, 占用, 不作为) name a grievance chit-chat rarely voices: about
+# nothing the rules know they still make a report (category other, for triage)
+W_PROBLEM_STRONG = 2.9
 W_PROBLEM_MORE = 0.6
 W_RED = 6.0
 W_QUESTION = -2.4
@@ -177,7 +180,12 @@ class Classifier:
         problem = phrases.findall(hits, "problem", normalized)
         if problem:
             # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
-            base = W_PROBLEM if scores else W_PROBLEM_ALONE
+            if scores:
+                base = W_PROBLEM
+            elif phrases.search(hits, "strong_problem", normalized) is not None:
+                base = W_PROBLEM_STRONG
+            else:
+                base = W_PROBLEM_ALONE
             score += base + W_PROBLEM_MORE * min(len(problem) - 1, 2)
         else:
             m = phrases.search(hits, "weak_problem", normalized)

@@ -304,8 +304,10 @@ class Ruleset:
         self.negation_window = r.negation_window
         self.fault_window = r.fault_window
         self.exclusions = {i: s.exclusions for i, s in enumerate(self.subs) if s.exclusions}
-        self.problem = PhraseMatcher(r.problem_patterns)
+        # strong complaint wording is complaint wording too (its words dedupe in the automaton)
+        self.problem = PhraseMatcher(r.problem_patterns + r.strong_problem_patterns)
         self.weak_problem = PhraseMatcher(r.weak_problem_patterns)
+        self.strong_problem = PhraseMatcher(r.strong_problem_patterns)
         self.question = PhraseMatcher(r.question_patterns)
         self.suggestion = PhraseMatcher(r.suggestion_patterns)
         self.complaint_question = PhraseMatcher(r.complaint_question_patterns)
@@ -316,6 +318,7 @@ class Ruleset:
             {
                 "problem": self.problem,
                 "weak_problem": self.weak_problem,
+                "strong_problem": self.strong_problem,
                 "question": self.question,
                 "suggestion": self.suggestion,
                 "complaint_question": self.complaint_question,

@@ -97,6 +97,8 @@ class Rules:
     notice_roles: tuple[str, ...]
     # topics so common in chit-chat (老师, 医院, 狗) that they count only as weak evidence
     weak_topics: tuple[str, ...] = ()
+    # complaint wording specific enough to be a report on its own (拖欠, 占用, 不作为)
+    strong_problem_patterns: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -363,6 +365,9 @@ class Taxonomy:
             problem_patterns=ck.patterns(raw.get("problem_patterns") or [], "rules.problem_patterns"),
             weak_problem_patterns=ck.patterns(
                 raw.get("weak_problem_patterns") or [], "rules.weak_problem_patterns"
+            ),
+            strong_problem_patterns=ck.patterns(
+                raw.get("strong_problem_patterns") or [], "rules.strong_problem_patterns"
             ),
             question_patterns=ck.patterns(raw.get("question_patterns") or [], "rules.question_patterns"),
             suggestion_patterns=ck.patterns(

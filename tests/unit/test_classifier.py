@@ -266,3 +266,16 @@ def test_every_keyword_is_one_jieba_token(clf: Classifier) -> None:
     assert clf.tokens("煤气味") == ["煤气味"]
     split = [w for w in clf.rules.vocabulary() if not w.isascii() and clf.tokenizer.lcut(w, HMM=False) != [w]]
     assert not split, split[:20]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["老板拖欠我们三个月工资", "楼下那家店长期占用消防车道", "装修押金一直不退", "反映多次了还是没人管"],
+)
+def test_strong_complaint_wording_alone_is_a_report(clf: Classifier, text: str) -> None:
+    assert clf.classify(text).is_report
+
+
+@pytest.mark.parametrize("text", ["哈哈今天好开心", "你好好休息", "我觉得挺好的"])
+def test_chat_without_complaint_wording_stays_silent(clf: Classifier, text: str) -> None:
+    assert not clf.classify(text).is_report
