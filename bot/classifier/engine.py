@@ -158,8 +158,11 @@ class Classifier:
                 an.normalized, an.evidence, an.result = normalized, Evidence(), result
                 an.filter = ("non_text", text.strip())
             return result
-        tokens = self._lcut(normalized)
-        ev = rules.match(tokens)
+        if an is None and not rules.may_match(normalized):
+            tokens, ev = None, Evidence()  # no rule word in the text: its tokens cannot matter
+        else:
+            tokens = self._lcut(normalized)
+            ev = rules.match(tokens)
         scores = ev.scores
         excluded = None
         if scores and rules.exclusions:
@@ -272,6 +275,9 @@ class Classifier:
     def _choose(self, ev: Evidence) -> int | None:
         if not ev.scores:
             return None
+        if len(ev.scores) == 1:
+            for only in ev.scores:
+                return only
         pool = ev.red_subs & ev.scores.keys() or ev.scores.keys()
         subs = self.rules.subs
         # the category with the most evidence (its sub-categories summed) wins; ties go to the one

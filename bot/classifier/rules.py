@@ -327,6 +327,30 @@ class Ruleset:
         )
         self._nr_names = [(name, f"nr:{name}") for name, _m in self.non_report]
 
+        # words that can put something into Evidence (keywords, topics, triggers, objects, yellow
+        # triggers): a text containing none of them gives an empty Evidence whatever its tokens
+        # are, so classify() need not segment it (most chit-chat; negations and faults alone add
+        # nothing but explain()'s list of negated words)
+        import ahocorasick
+
+        self._evidence_words = ahocorasick.Automaton()
+        for w, e in self.lexicon.items():
+            if e.keyword_of or e.topic_of or e.red_of or e.red_if or e.red_numbers is not None:
+                self._evidence_words.add_word(w, w)
+            elif e.object_of >= 0 or e.flags & YELLOW:
+                self._evidence_words.add_word(w, w)
+        self._any_evidence = len(self._evidence_words) > 0
+        if self._any_evidence:
+            self._evidence_words.make_automaton()
+
+    def may_match(self, text: str) -> bool:
+        """False when no word that creates evidence occurs in `text`: match() of its tokens is empty."""
+        if not self._any_evidence:
+            return False
+        for _hit in self._evidence_words.iter(text):
+            return True
+        return False
+
     def vocabulary(self) -> set[str]:
         return set(self.lexicon)
 

@@ -111,3 +111,11 @@ def test_start_or_required() -> None:
     assert start_or_required(re.compile("^.*x|y")) == (frozenset(), frozenset("xy"))
     assert start_or_required(re.compile("(?m)^a")) is None
     assert start_or_required(re.compile(".*")) is None
+
+
+def test_chit_chat_is_not_segmented_but_gets_the_same_answer(clf: Classifier) -> None:
+    for line in ["哈哈今天天气不错", "晚上一起吃饭吗", "没有没有，不客气"]:
+        assert not clf.rules.may_match(line)
+        assert clf.classify(line) == clf.analyse(line).result
+    assert clf.rules.may_match("3号楼电梯坏了")
+    assert clf.rules.may_match("好几天了")  # a yellow trigger alone still counts
