@@ -87,6 +87,17 @@ class Classification:
         return d
 
 
+def _only_negated(text: str, word: str, spans: list[tuple[int, int]]) -> bool:
+    """True when every occurrence of `word` in `text` lies inside one of the negated spans."""
+    at = text.find(word)
+    while at >= 0:
+        end = at + len(word)
+        if not any(s <= at and end <= e for s, e in spans):
+            return False
+        at = text.find(word, at + 1)
+    return True
+
+
 _FIELDS = tuple(f for f in Classification.__dataclass_fields__)
 
 
@@ -158,17 +169,21 @@ class Classifier:
                 an.normalized, an.evidence, an.result = normalized, Evidence(), result
                 an.filter = ("non_text", text.strip())
             return result
-        if an is None and not rules.may_match(normalized):
+        phrases = rules.phrases
+        hits = phrases.scan(normalized)
+        problem = phrases.findall(hits, "problem", normalized)
+        if an is None and not problem and not rules.may_match(normalized):
             tokens, ev = None, Evidence()  # no rule word in the text: its tokens cannot matter
         else:
             tokens = self._lcut(normalized)
             ev = rules.match(tokens)
+            if problem and ev.negated_spans:
+                # complaint wording inside a negated word does not count either: 不是漏水
+                problem = [w for w in problem if not _only_negated(normalized, w, ev.negated_spans)]
         scores = ev.scores
         excluded = None
         if scores and rules.exclusions:
             excluded = rules.apply_exclusions(ev, normalized)
-        phrases = rules.phrases
-        hits = phrases.scan(normalized)
 
         red = bool(ev.red_global or ev.red_subs)
         score = W_BIAS
@@ -180,7 +195,6 @@ class Classifier:
             score += W_WEAK_TOPIC + W_TOPIC_MORE * min(ev.n_weak_topics - 1, 2)
         if ev.pairs:
             score += W_PAIR
-        problem = phrases.findall(hits, "problem", normalized)
         if problem:
             # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
             if scores:

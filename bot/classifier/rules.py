@@ -37,7 +37,7 @@ class Evidence:
 
     __slots__ = (
         "scores", "words", "strong", "first", "red_subs", "red_if", "red_global", "pairs", "negated",
-        "yellow", "n_keywords", "n_topics", "n_weak_topics",
+        "negated_spans",        "yellow", "n_keywords", "n_topics", "n_weak_topics",
     )
 
     def __init__(self) -> None:
@@ -50,6 +50,7 @@ class Evidence:
         self.red_global: list[tuple[str, tuple[str, ...]]] = []
         self.pairs: list[tuple[str, str]] = []  # (object, fault)
         self.negated: list[str] = []
+        self.negated_spans: list[tuple[int, int]] = []  # character offsets of the negated words
         self.yellow: list[str] = []
         self.n_keywords = 0
         self.n_topics = 0
@@ -361,7 +362,9 @@ class Ruleset:
             if t in _PUNCT or t.isspace():
                 return False
             if t in negs:
-                return True
+                # a bare 不 negates the word right after it (不漏水); two tokens on it negates a verb:
+                # 不给赡养费, 不退押金 are refusals, still reports
+                return t != "不" or j == i - 1
         return False
 
     def match(self, tokens: list[str]) -> Evidence:
@@ -385,6 +388,7 @@ class Ruleset:
                 continue
             if i and self._negated(tokens, i):
                 ev.negated.append(tok)
+                ev.negated_spans.append((start, pos))
                 continue
             if flags & FAULT:
                 faults.append((start, pos, tok))

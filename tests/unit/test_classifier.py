@@ -279,3 +279,16 @@ def test_strong_complaint_wording_alone_is_a_report(clf: Classifier, text: str) 
 @pytest.mark.parametrize("text", ["哈哈今天好开心", "你好好休息", "我觉得挺好的"])
 def test_chat_without_complaint_wording_stays_silent(clf: Classifier, text: str) -> None:
     assert not clf.classify(text).is_report
+
+
+def test_negated_complaint_wording_does_not_count(clf: Classifier) -> None:
+    assert not clf.classify("不是漏水").is_report
+    assert not clf.classify("没有人打架").is_report
+    # the same word un-negated elsewhere in the message still counts
+    assert clf.classify("不是漏水，是楼上在漏水").is_report
+
+
+@pytest.mark.parametrize(("text", "category"), [("老人子女不给赡养费", "dispute"), ("桥上的栏杆断了好几根", "facilities")])
+def test_refusals_are_not_negations(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and c.category == category
