@@ -6,10 +6,12 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine
-from sqlmodel import col, select
+from sqlalchemy import Engine, Insert, Row, Select, Update, bindparam, case, func, literal, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col, select
 
 from bot.handlers.messages import OutgoingMessage
 from bot.runtime.ratelimit import Limits, Ticket
@@ -23,6 +25,15 @@ log = logging.getLogger(__name__)
 TEXT_LIMIT = 4096
 COALESCIBLE = {"notice", "report_ack"}  # notices nobody needs to reply to
 CAPTION_LIMIT = 1024
+
+
+@dataclass(frozen=True)
+class Sent:
+    message_id: int | None
+    note: str | None = None
+
+
+Outcome = tuple[Row, Sent | TransportError]
 
 
 def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
@@ -55,32 +66,26 @@ class OutboxSender:
                              settings.send_chat_per_second, settings.send_chat_burst)
         self.paused_until = 0.0
         self.wake = asyncio.Event()
+        self._looked: dict[int, int] = {}  # chat → the last outbox id it was coalesced up to
+        self._heads_stmt, self._callbacks, self._mark_sent, self._link = _statements(engine)
 
-    # --- selection ---------------------------------------------------------------------------------
-    def _heads(self, now: datetime, callbacks_only: bool = False) -> list[OutboxMessage]:
-        """The oldest pending row of each chat, when it is due (order within a chat is kept)."""
-        with unit_of_work(self.engine) as s:
-            q = select(OutboxMessage).where(OutboxMessage.status == "pending")
-            if callbacks_only:
-                q = q.where(OutboxMessage.method == "answer_callback")
-            rows = s.exec(q.order_by(col(OutboxMessage.id)).limit(2000)).all()
-        per_chat: dict[int, int] = {}
-        for r in rows:
-            if r.method == "send_message":
-                per_chat[r.chat_id] = per_chat.get(r.chat_id, 0) + 1
-        crowded = [c for c, n in per_chat.items() if n > self.settings.coalesce_after]
+    # --- selection (worker thread) -----------------------------------------------------------------
+    def _heads(self, now: datetime, callbacks_only: bool = False) -> list[Row]:
+        """The oldest pending row of each chat, when it is due (order within a chat is kept), and every due
+        callback answer. One statement that reads one row per chat with the chat's count, never the whole
+        queue: a burst leaves hundreds of rows pending and a round runs many times a second."""
+        with self.engine.connect() as conn:
+            rows = conn.execute(self._callbacks if callbacks_only else self._heads_stmt).all()
+        # a chat with many queued notices is coalesced once per new arrival, not every round (rows with buttons
+        # or photos stay as they are)
+        crowded = [r.chat_id for r in rows if (r.plain or 0) > self.settings.coalesce_after
+                   and self._looked.get(r.chat_id, 0) < r.last]
         if crowded:
+            self._looked.update((r.chat_id, r.last) for r in rows if r.chat_id in crowded)
             for chat_id in crowded:
                 self._coalesce(chat_id)
             return self._heads(now)
-        heads: dict[int, OutboxMessage] = {}
-        for r in rows:
-            if r.method == "answer_callback":
-                heads.setdefault(-(10**15) - r.id, r)  # callback answers are not bound by chat order
-            else:
-                heads.setdefault(r.chat_id, r)
-        due = [r for r in heads.values() if _aware(r.next_attempt_at) <= now]
-        return sorted(due, key=lambda r: r.id)
+        return [r for r in rows if _aware(r.next_attempt_at) <= now]
 
     def _coalesce(self, chat_id: int) -> None:
         """A burst for one chat: plain notices (no buttons, no photo, nothing replies to them) become one
@@ -112,11 +117,10 @@ class OutboxSender:
         if now_mono < self.paused_until:
             return 0, self.paused_until - now_mono
         if (full := self.limits.overall.wait_time(now_mono)) > 0:
-            # only callback answers may go now: reading the whole outbox every round would block the loop
-            # (~40 ms for 1,000 pending rows) many times a second during a burst, for nothing
-            rows = self._heads(datetime.now(UTC), callbacks_only=True)
-            return (sum(await asyncio.gather(*(self._send(r) for r in rows))) if rows else 0), full
-        heads = self._heads(datetime.now(UTC))
+            # only callback answers may go now (they are not messages in a chat)
+            rows = await asyncio.to_thread(self._heads, datetime.now(UTC), True)
+            return (await self._send_all([(r, None) for r in rows]) if rows else 0), full
+        heads = await asyncio.to_thread(self._heads, datetime.now(UTC))
         batch, wait = [], 1.0
         for row in heads:
             if row.method == "answer_callback":
@@ -130,8 +134,14 @@ class OutboxSender:
         if not batch:
             pending_future = bool(heads)
             return 0, (min(wait, 0.05) if pending_future else wait)
-        results = await asyncio.gather(*(self._send(r, ticket) for r, ticket in batch))
-        return sum(results), 0.0
+        return await self._send_all(batch), 0.0
+
+    async def _send_all(self, batch: list[tuple[Row, Ticket | None]]) -> int:
+        """Send a round at once, then record every outcome in one transaction (a crash in between re-sends
+        the round's messages after restart: sending is at-least-once)."""
+        outcomes = await asyncio.gather(*(self._send(r, ticket) for r, ticket in batch))
+        await asyncio.to_thread(self._record, outcomes)
+        return sum(1 for _, result in outcomes if not isinstance(result, TransportError))
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
@@ -149,26 +159,22 @@ class OutboxSender:
                 pass
 
     # --- one row -----------------------------------------------------------------------------------------
-    async def _send(self, row: OutboxMessage, ticket: Ticket | None = None) -> int:
+    async def _send(self, row: Row, ticket: Ticket | None = None) -> Outcome:
         out = OutgoingMessage.from_json(json.loads(row.payload))
         out.chat_id = row.chat_id
         try:
-            edit_id = self._edit_target(out) if out.kind == "edit" else None
+            edit_id = await asyncio.to_thread(self._edit_target, out) if out.kind == "edit" else None
             if out.kind == "edit" and edit_id is None:
-                self._finish(row, None, note="nothing to edit")
-                return 1
+                return row, Sent(None, note="nothing to edit")
             try:
                 message_id = await self._perform(out, edit_id)
             finally:  # the limits count this send from when it returned: time in flight can't squeeze two together
                 self.limits.settle(ticket)
         except TransportError as exc:
-            self._failed(row, exc)
-            return 0
+            return row, exc
         except Exception as exc:  # noqa: BLE001
-            self._failed(row, TransportError(f"{type(exc).__name__}: {exc}"))
-            return 0
-        self._finish(row, message_id)
-        return 1
+            return row, TransportError(f"{type(exc).__name__}: {exc}")
+        return row, Sent(message_id)
 
     async def _perform(self, out: OutgoingMessage, edit_id: int | None) -> int | None:
         limit = CAPTION_LIMIT if out.photo else TEXT_LIMIT
@@ -202,35 +208,63 @@ class OutboxSender:
             link = s.exec(q).first()
             return link.message_id if link else None
 
-    def _finish(self, row: OutboxMessage, message_id: int | None, note: str | None = None) -> None:
-        with unit_of_work(self.engine) as s:
-            r = s.get(OutboxMessage, row.id)
-            r.status, r.sent_at, r.sent_message_id, r.error = "sent", datetime.now(UTC), message_id, note
-            r.attempts += 1
-            if message_id and row.case_id and row.link_kind:
-                s.merge(MessageLink(chat_id=row.chat_id, message_id=message_id, case_id=row.case_id,
-                                    kind=row.link_kind))
-
-    def _failed(self, row: OutboxMessage, exc: TransportError) -> None:
+    # --- outcomes (worker thread) -------------------------------------------------------------------
+    def _record(self, outcomes: list[Outcome]) -> None:
+        """A round's outcomes in one transaction: sent rows and their message links in two statements."""
         now = datetime.now(UTC)
+        sent = [(row, result) for row, result in outcomes if isinstance(result, Sent)]
         with unit_of_work(self.engine) as s:
-            r = s.get(OutboxMessage, row.id)
-            r.attempts += 1
-            r.error = str(exc)[:2000]
-            if exc.new_chat_id:
-                log.warning("chat %s moved to %s; following it", row.chat_id, exc.new_chat_id)
-                Repo(s).move_chat(row.chat_id, exc.new_chat_id)
-                r.next_attempt_at = now
-            elif exc.retry_after is not None:
-                self.paused_until = time.monotonic() + exc.retry_after
-                r.next_attempt_at = now + timedelta(seconds=exc.retry_after)
-                log.warning("flood control: pausing %.1fs", exc.retry_after)
-            elif exc.permanent or r.attempts >= self.settings.send_max_attempts:
-                r.status = "failed"
-                log.error("outbox %s to chat %s failed for good: %s", r.id, r.chat_id, exc)
-            else:
-                r.next_attempt_at = now + timedelta(seconds=min(60.0, 0.5 * 2 ** (r.attempts - 1)))
-                log.warning("outbox %s to chat %s: %s; retry %d", r.id, r.chat_id, exc, r.attempts)
+            conn = s.connection()
+            if sent:
+                conn.execute(self._mark_sent, [dict(row_id=row.id, at=now, mid=r.message_id, note=r.note)
+                                               for row, r in sent])
+            links = [dict(chat_id=row.chat_id, message_id=r.message_id, case_id=row.case_id, kind=row.link_kind)
+                     for row, r in sent if r.message_id and row.case_id and row.link_kind]
+            if links:
+                conn.execute(self._link, links)
+            for row, result in outcomes:
+                if isinstance(result, TransportError):
+                    self._failed(s, row, result, now)
+
+    def _failed(self, s: Session, row: Row, exc: TransportError, now: datetime) -> None:
+        r = s.get(OutboxMessage, row.id)
+        r.attempts += 1
+        r.error = str(exc)[:2000]
+        if exc.new_chat_id:
+            log.warning("chat %s moved to %s; following it", row.chat_id, exc.new_chat_id)
+            Repo(s).move_chat(row.chat_id, exc.new_chat_id)
+            r.next_attempt_at = now
+        elif exc.retry_after is not None:
+            self.paused_until = time.monotonic() + exc.retry_after
+            r.next_attempt_at = now + timedelta(seconds=exc.retry_after)
+            log.warning("flood control: pausing %.1fs", exc.retry_after)
+        elif exc.permanent or r.attempts >= self.settings.send_max_attempts:
+            r.status = "failed"
+            log.error("outbox %s to chat %s failed for good: %s", r.id, r.chat_id, exc)
+        else:
+            r.next_attempt_at = now + timedelta(seconds=min(60.0, 0.5 * 2 ** (r.attempts - 1)))
+            log.warning("outbox %s to chat %s: %s; retry %d", r.id, r.chat_id, exc, r.attempts)
+
+
+def _statements(engine: Engine) -> tuple[Select, Select, Update, Insert]:
+    """The sender's statements, built once (a round runs many times a second)."""
+    t = OutboxMessage.__table__
+    pending = t.c.status == "pending"
+    is_callback = t.c.method == "answer_callback"
+    # callback answers are not bound by chat order: each is a group of its own
+    per_chat = (select(func.min(t.c.id).label("head"), func.max(t.c.id).label("last"),
+                       func.sum(case((t.c.method == "send_message", 1), else_=0)).label("plain"))
+                .where(pending).group_by(t.c.chat_id, case((is_callback, t.c.id), else_=0)).subquery())
+    heads = select(t, per_chat.c.last, per_chat.c.plain).join(per_chat, t.c.id == per_chat.c.head).order_by(t.c.id)
+    callbacks = select(t, t.c.id.label("last"), literal(0).label("plain")).where(pending, is_callback).order_by(t.c.id)
+    mark_sent = (update(t).where(t.c.id == bindparam("row_id"))
+                 .values(status="sent", sent_at=bindparam("at"), sent_message_id=bindparam("mid"),
+                         error=bindparam("note"), attempts=t.c.attempts + 1))
+    insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+    link = insert(MessageLink.__table__)
+    link = link.on_conflict_do_update(index_elements=["chat_id", "message_id"],
+                                      set_=dict(case_id=link.excluded.case_id, kind=link.excluded.kind))
+    return heads, callbacks, mark_sent, link
 
 
 def _aware(dt: datetime) -> datetime:

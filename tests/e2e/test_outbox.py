@@ -8,7 +8,7 @@ import asyncio
 import pytest_asyncio
 from sqlmodel import col, select
 
-from bot.handlers.messages import OutgoingMessage
+from bot.handlers.messages import Button, OutgoingMessage
 from bot.runtime.app import make_transport
 from bot.runtime.sender import OutboxSender, split_text
 from bot.sandbox import sandbox_settings
@@ -136,6 +136,20 @@ async def test_a_burst_for_one_group_is_coalesced(rig):
     joined = "\n".join(got)
     assert all(f"#{i:04d} 已受理" in joined for i in range(30))
     assert sum(r.status == "coalesced" for r in done) >= 25
+
+
+async def test_a_burst_that_cannot_be_coalesced_is_still_sent(rig):
+    standin, tg, engine, sender = rig
+    sender.settings.coalesce_after = 10
+    sender.paused_until = 10**12
+    cards = [OutgoingMessage(chat_id=GROUP_A, text=f"工单 #{i:04d}", buttons=[[Button("接单", f"ack:{i}")]])
+             for i in range(15)]  # task cards keep their buttons: nothing to merge
+    enqueue(engine, sender, *cards)
+    sender.paused_until = 0
+    sender.wake.set()
+    done = await settled(engine)
+    assert [r.status for r in done] == ["sent"] * 15
+    assert texts_in(await tg.messages(GROUP_A, from_bot=True)) == [f"工单 #{i:04d}" for i in range(15)]
 
 
 def test_split_text_keeps_lines():
