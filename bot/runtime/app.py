@@ -20,6 +20,7 @@ from bot.workcalendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 DEFER_TRIES, DEFER_PAUSE = 40, 0.05  # an update may wait up to 2 s for the sender to record a message
+PROCESS_BATCH = 100  # stored updates read at a time
 
 
 def make_transport(settings: Settings, kind: str | None = None) -> Transport:
@@ -50,9 +51,11 @@ class GridBot:
         self.info: BotInfo | None = None
         self.inbox: Inbox | None = None
         self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = [(30.0, self.expire_questions)]
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.scheduler = Scheduler(self)  # deadline sweeps (reminders, 督办, 回访 timeouts), leader jobs
 
     async def start(self, *, polling: bool = True) -> BotInfo:
+        self.loop = asyncio.get_running_loop()
         self.info = await self.transport.start()
         if not self.info.can_read_all_group_messages:
             log.warning("privacy mode is on: the bot only sees commands and replies in groups; "
@@ -93,12 +96,20 @@ class GridBot:
 
     # --- loops --------------------------------------------------------------------------------------------
     def accept_updates(self, updates: list[dict], *, advance_offset: bool = True) -> int:
-        """Store updates durably (poller and webhook both come here), then wake the processor."""
+        """Store updates durably (poller and webhook both come here, in a worker thread), then wake the
+        processor."""
         assert self.inbox is not None
         added = self.inbox.store(updates, advance_offset=advance_offset)
         if added:
-            self.process_wake.set()
+            self._wake(self.process_wake)
         return added
+
+    def _wake(self, event: asyncio.Event) -> None:
+        """Set an event of the loop from any thread (asyncio.Event is not thread-safe)."""
+        if self.loop is None or _in_loop(self.loop):
+            event.set()
+        else:
+            self.loop.call_soon_threadsafe(event.set)
 
     async def _poll_loop(self) -> None:
         assert self.inbox is not None
@@ -134,18 +145,34 @@ class GridBot:
 
     async def process_pending(self) -> None:
         """Handle stored updates in update_id order until none is left."""
+        waits: dict[int, int] = {}  # update_id → times it asked to wait (Deferred)
+        while await asyncio.to_thread(self._process_stored, waits):
+            # keep the order: later updates wait for this one while the sender records what it needs
+            self.sender.wake.set()
+            await asyncio.sleep(DEFER_PAUSE)
+
+    def _process_stored(self, waits: dict[int, int]) -> bool:
+        """Worker thread: handle the stored updates, each in its own transaction, waking the sender as soon as
+        one has produced messages. Returns True when an update asked to be tried again in a moment."""
         assert self.inbox is not None
-        while rows := await asyncio.to_thread(self.inbox.pending, 100):
+        while not self.stop_event.is_set():
+            rows = self.inbox.pending(PROCESS_BATCH)
             for row in rows:
-                for attempt in range(DEFER_TRIES + 1):
-                    try:
-                        produced = await asyncio.to_thread(self.processor.process, row, attempt < DEFER_TRIES)
-                        break
-                    except Deferred:  # keep the order: later updates wait for this one
-                        self.sender.wake.set()
-                        await asyncio.sleep(DEFER_PAUSE)
+                if self.stop_event.is_set():
+                    return False
+                tries = waits.get(row.update_id, 0)
+                try:
+                    produced = self.processor.process(row, tries < DEFER_TRIES)
+                except Deferred:
+                    waits[row.update_id] = tries + 1
+                    return True
                 if produced:
-                    self.sender.wake.set()
+                    self._wake(self.sender.wake)
+            if len(rows) < PROCESS_BATCH:
+                # anything stored after this read sets process_wake again (accept_updates), and failed
+                # attempts are retried on the next round, not in a tight loop
+                return False
+        return False
 
     async def expire_questions(self) -> None:
         """"要上报吗?" questions nobody answered within ask_timeout_minutes are forgotten."""
@@ -158,3 +185,10 @@ class GridBot:
                 await job()
             except Exception:  # noqa: BLE001
                 log.exception("periodic job failed")
+
+
+def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:
+    try:
+        return asyncio.get_running_loop() is loop
+    except RuntimeError:
+        return False
