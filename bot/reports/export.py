@@ -157,7 +157,7 @@ def case_rows(session: Session, scope: Scope, category_name) -> Iterator[dict[st
             "resolve_by": r.resolve_by,
             "resolved": r.resolved_at,
             "closed": r.closed_at,
-            "accept_on_time": _on_time(r.accepted_at, r.accept_by),
+            "accept_on_time": _on_time(r.accepted_at, r.first_accept_by or r.accept_by),
             "resolve_on_time": _on_time(r.resolved_at, r.resolve_by),
             "reopens": r.reopen_count,
             "photos": len(json.loads(r.photos or "[]")),

@@ -4,7 +4,8 @@ Definitions (docs/reports.md says the same for people):
 - flows in the period P = [start, end): new = cases created in P; accepted / resolved / closed = cases whose
   accepted_at / resolved_at / closed_at lies in P; reopened = cases with a `reopen` audit event in P.
 - 响应率 (response rate): of the cases created in P that are due to be accepted by the report time (accepted,
-  or accept_by passed), the share accepted no later than accept_by.
+  or its first accept deadline passed), the share accepted no later than first_accept_by (a reopen or a
+  transfer restarts accept_by, not the first response).
 - 按期办结率 (on-time resolution rate): the same with resolved_at / resolve_by.
 - 满意率 (satisfaction rate): the 回访 ratings given in P, one per case and rating, (满意 + 基本满意) /
   (满意 + 基本满意 + 不满意); 默认满意 (no answer within 48 h, closed by the clock) is counted apart and never

@@ -143,9 +143,10 @@ def compute(session: Session, unit: Unit, *, start: datetime, end: datetime, now
         return workers[pid]
 
     # 1. the cohort created in the period: counts, and how many were due / on time for each deadline
+    # 响应率 against the first accept clock: a reopen or transfer restarts accept_by, not the first response
     acc_on = func.sum(case((and_(C.accepted_at.is_not(None),
-                                 or_(C.accept_by.is_(None), C.accepted_at <= C.accept_by)), 1), else_=0))
-    acc_due = func.sum(case((or_(C.accepted_at.is_not(None), C.accept_by <= as_of), 1), else_=0))
+                                 or_(C.first_accept_by.is_(None), C.accepted_at <= C.first_accept_by)), 1), else_=0))
+    acc_due = func.sum(case((or_(C.accepted_at.is_not(None), C.first_accept_by <= as_of), 1), else_=0))
     res_on = func.sum(case((and_(C.resolved_at.is_not(None),
                                  or_(C.resolve_by.is_(None), C.resolved_at <= C.resolve_by)), 1), else_=0))
     res_due = func.sum(case((or_(C.resolved_at.is_not(None), C.resolve_by <= as_of), 1), else_=0))

@@ -47,6 +47,7 @@ def set_deadlines(ctx: Context, case: Case, start: datetime | None = None, *, ac
     accept_spec, resolve_spec = specs(ctx, case)
     if accept:
         case.accept_from, case.accept_by = start, due(ctx, start, accept_spec)
+        case.first_accept_by = case.first_accept_by or case.accept_by  # a restarted clock keeps the first
     if resolve:
         case.resolve_from, case.resolve_by = start, due(ctx, start, resolve_spec)
 
@@ -59,6 +60,8 @@ def recompute(ctx: Context, case: Case, actor: Actor | None, reason: str) -> Non
     case.resolve_from = case.resolve_from or case.created_at
     case.accept_by = due(ctx, case.accept_from, accept_spec)
     case.resolve_by = due(ctx, case.resolve_from, resolve_spec)
+    if case.accepted_at is None and case.accept_from == case.created_at:
+        case.first_accept_by = case.accept_by  # the first clock itself was recounted
     if before != (case.accept_by, case.resolve_by):
         note = (f"{reason}: accept_by {ctx.local(before[0])} → {ctx.local(case.accept_by)} ({accept_spec}); "
                 f"resolve_by {ctx.local(before[1])} → {ctx.local(case.resolve_by)} ({resolve_spec})")

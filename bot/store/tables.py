@@ -97,6 +97,7 @@ class Case(SQLModel, table=True):
     closed_at: datetime | None = None
     accept_by: datetime | None = None
     resolve_by: datetime | None = None
+    first_accept_by: datetime | None = None  # the first accept clock's deadline: the 响应率 counts against it
     reopen_count: int = 0
     # issue 5: when the running accept / resolve clocks started, the 督办 card shown, the 回访 rating
     accept_from: datetime | None = None

@@ -122,6 +122,7 @@ def test_changing_urgency_or_category_recomputes_the_clocks_and_logs_it(world):
     assert "紧急" in answer[0].text and "11月23日 10:00" in answer[0].text
     c = world.case(case.id)
     assert c.urgency == "red" and c.accept_by.astimezone(local(2026, 1, 1).tzinfo) == local(2026, 11, 23, 10, 0)
+    assert c.first_accept_by == c.accept_by  # not accepted yet: the first clock itself was recounted
     [(_, note)] = [e for e in world.events(case.id) if e[0] == "deadline"]
     assert note.startswith("urgency: accept_by 11月24日 09:30 → 11月23日 10:00")
     assert world.pending(case.id)["accept:yellow_card"] == local(2026, 11, 23, 10, 0)

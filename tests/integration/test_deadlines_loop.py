@@ -98,6 +98,7 @@ def test_unsatisfied_reopens_restarts_the_clocks_and_tells_the_leader(world):
     c = world.case(case.id)
     assert c.state == "reopened" and c.reopen_count == 1 and c.satisfaction == "unsatisfied"
     assert c.accept_by == local(2026, 11, 23, 19, 0)  # 4 h from the reopen…
+    assert c.first_accept_by == local(2026, 11, 23, 13, 30)  # …while the 响应率 keeps the first clock
     assert world.pending(case.id)["accept:yellow_card"] == local(2026, 11, 24, 9, 0)  # …督办 in working hours
     assert "followup" not in world.pending(case.id)
 

@@ -92,8 +92,8 @@ def _open(world: World, key: str) -> None:
         case = Case(number=number(key), state="assigned", category=cat, urgency=urg, text=f"案例{key} 电话13912345678",
                     location=loc, grid_id=g.id, unit_id=g.id, assignee_id=w.id, reporter_tg_id=REPORTER[key],
                     reporter_name="王阿姨", source_chat_id=-100, source_message_id=KEYS.index(key) + 1,
-                    created_at=created, accept_from=created, accept_by=acc_by, resolve_from=created,
-                    resolve_by=res_by)
+                    created_at=created, accept_from=created, accept_by=acc_by, first_accept_by=acc_by,
+                    resolve_from=created, resolve_by=res_by)
         s.add(case)
         s.flush()
         s.add(CaseEvent(case_id=case.id, at=created, actor_name="王阿姨", action="open", to_state="new"))
@@ -189,9 +189,8 @@ def test_street_week_figures_match_the_hand_computed_ones(engine):
     assert (d.new, d.accepted, d.resolved, d.closed, d.reopened) == (7, 5, 5, 5, 1)  # D's merge is no closure
     assert (d.open_now, d.overdue_now) == (3, 2)
     # of A B C E F G (D merged): E never accepted. B's first acceptance (17 15:00) missed its first clock
-    # (17 14:00), but 不满意 restarted the accept clock (accept_by 18 16:00) and the case keeps only the
-    # latest deadline, so it counts on time — a limit of what the case row holds (docs/reports.md)
-    assert (d.response.num, d.response.den) == (5, 6)
+    # (17 14:00): late, although 不满意 restarted the accept clock (accept_by 18 16:00) afterwards
+    assert (d.response.num, d.response.den) == (4, 6)
     assert (d.resolution.num, d.resolution.den) == (3, 4)  # C and E not yet due at the week's end; G late
     # 满意 A (pressed twice: once), B (after its 不满意), H (late, replacing its 默认满意); 基本满意 G; 默认满意 F
     assert dict(d.ratings) == {"satisfied": 3, "basic": 1, "unsatisfied": 1, "default": 1}
@@ -205,7 +204,7 @@ def test_street_week_figures_match_the_hand_computed_ones(engine):
     grids = {g.name: g for g in d.grids}
     cy1, cy2, wl1, wl2 = (grids[n] for n in ("翠苑社区第一网格", "翠苑社区第二网格", "文鼎苑社区第一网格", "文鼎苑社区第二网格"))
     assert (cy1.new, cy1.valid, cy1.closed, cy1.open_now, cy1.overdue_now) == (4, 3, 2, 1, 1)
-    assert (cy1.response.num, cy1.response.den, cy1.resolution.num, cy1.resolution.den) == (3, 3, 2, 2)
+    assert (cy1.response.num, cy1.response.den, cy1.resolution.num, cy1.resolution.den) == (2, 3, 2, 2)  # B late
     assert (cy2.new, cy2.closed, cy2.response.num, cy2.response.den, cy2.overdue_now) == (2, 1, 1, 2, 1)
     assert (wl1.new, wl1.resolution.num, wl1.resolution.den) == (1, 0, 1)
     assert (wl2.new, wl2.open_now, wl2.overdue_now) == (0, 1, 0)
@@ -297,7 +296,7 @@ def test_digest_text_and_chart(engine):
     sent = ask(engine, ADMIN, "/digest lastweek")
     text = texts_of(sent)
     assert "新增 7 件｜接单 5｜办结 5｜结案 5｜重办 1" in text
-    assert "响应率 83.3%（5/6）｜按期办结率 75.0%（3/4）｜满意率 80.0%（4/5）" in text
+    assert "响应率 66.7%（4/6）｜按期办结率 75.0%（3/4）｜满意率 80.0%（4/5）" in text
     assert "另有默认满意 1 件" in text
     assert "督办：本期黄牌 1 件｜红牌 0 件｜报街道 0 件" in text and "巡查：共 3 次" in text
     assert "接单平均 1小时32分，90% 在 3小时24分 内" in text
