@@ -48,7 +48,7 @@ PLACES = [f"{n}号楼" for n in range(1, 31)] + ["小区南门", "菜市场", "�
 CASE_COLS = ["id", "number", "state", "category", "urgency", "confidence", "keywords", "location", "text", "photos",
              "grid_id", "unit_id", "tier", "assignee_id", "reporter_tg_id", "reporter_name", "source_chat_id",
              "source_message_id", "created_at", "accepted_at", "resolved_at", "closed_at", "accept_by",
-             "resolve_by", "reopen_count", "card", "card_at"]
+             "resolve_by", "reopen_count", "card", "card_at", "first_accept_by"]
 EVENT_COLS = ["id", "case_id", "at", "actor_tg_id", "actor_name", "action", "from_state", "to_state", "note"]
 PATROL_COLS = ["person_id", "grid_id", "at", "text", "photos"]
 # 回访 notes as bot/services/followup.py writes them
@@ -167,7 +167,7 @@ def generate(n: int, grid_ids: list[int], workers: dict[int, list[int]], seed: i
         case_rows.append((cid, f"B{cid:09d}", state, CATEGORIES[category[i]], u, 0.8, "", loc, "基准工单", "[]",
                           g, g, "grid", w, int(reporter[i]), "居民", -1_000_000 - g, cid,
                           t0, acc, res, clo, t0 + ACCEPT_WITHIN[u], t0 + RESOLVE_WITHIN[u], reopen_count, card,
-                          card_at))
+                          card_at, t0 + ACCEPT_WITHIN[u]))
         for t, action, a, b, note in ev:
             eid += 1
             actor = (None, "系统") if action in ("open", "yellow_card", "red_card") or note == DEFAULT_NOTE \
@@ -188,7 +188,7 @@ def iso(t: float | None, pg: bool) -> str | None:
 
 
 CASE_TIMES = [CASE_COLS.index(c) for c in ("created_at", "accepted_at", "resolved_at", "closed_at", "accept_by",
-                                           "resolve_by", "card_at")]
+                                           "resolve_by", "card_at", "first_accept_by")]
 
 
 def patrol_rows(workers: dict[int, list[int]], seed: int = 11):
