@@ -463,9 +463,20 @@ class Ruleset:
         text's `phrases.scan`, when the caller already has it."""
         if hits is None:
             hits = self.phrases.scan(text)
-        search = self.phrases.search
+        # PhraseBank.search inlined over the filters (called for nearly every message)
+        regex, needs = self.phrases.regex, self.phrases.needs
+        first = text[:1]
         for name, key in self._nr_names:
-            m = search(hits, key, text)
-            if m is not None:
-                return name, m
+            got = hits.get(key)
+            if got:
+                return name, got[0]
+            rx = regex[key]
+            if rx is None:
+                continue
+            nd = needs[key]
+            if nd is not None and first not in nd[0] and nd[1].isdisjoint(text):
+                continue
+            m = rx.search(text)
+            if m:
+                return name, m.group(0)
         return None

@@ -160,6 +160,9 @@ class Segmenter:
         """Tokens of `text` exactly as jieba's cut(text, HMM=False) with the same dictionary."""
         out: list[str] = []
         han = _RE_HAN
+        if han.fullmatch(text):  # one block (most short chat lines): no split needed
+            self._block(text, out)
+            return out
         for blk in han.split(text):
             if not blk:
                 continue
