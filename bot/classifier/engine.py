@@ -171,7 +171,8 @@ class Classifier:
             return result
         phrases = rules.phrases
         hits = phrases.scan(normalized)
-        problem = phrases.findall(hits, "problem", normalized)
+        chars = frozenset(normalized)  # for the regexes' character tests
+        problem = phrases.findall(hits, "problem", normalized, chars)
         if an is None and not problem and not rules.may_match(normalized):
             tokens, ev = None, Evidence()  # no rule word in the text: its tokens cannot matter
         else:
@@ -199,22 +200,22 @@ class Classifier:
             # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
             if scores:
                 base = W_PROBLEM
-            elif phrases.search(hits, "strong_problem", normalized) is not None:
+            elif phrases.search(hits, "strong_problem", normalized, chars) is not None:
                 base = W_PROBLEM_STRONG
             else:
                 base = W_PROBLEM_ALONE
             score += base + W_PROBLEM_MORE * min(len(problem) - 1, 2)
         else:
-            m = phrases.search(hits, "weak_problem", normalized)
+            m = phrases.search(hits, "weak_problem", normalized, chars)
             if m:
                 problem = [m]
                 score += W_WEAK_PROBLEM
         if red:
             score += W_RED
         question = None
-        complaint_question = phrases.search(hits, "complaint_question", normalized)
+        complaint_question = phrases.search(hits, "complaint_question", normalized, chars)
         if not complaint_question:
-            found = phrases.findall(hits, "question", normalized)
+            found = phrases.findall(hits, "question", normalized, chars)
             if found:
                 question = found[0]
                 info = [w for w in found if w not in PETITION and not w.startswith("吗")]
@@ -222,13 +223,13 @@ class Classifier:
             elif normalized.endswith("?"):
                 question = "?"
                 score += W_QMARK
-        suggestion = phrases.search(hits, "suggestion", normalized)
+        suggestion = phrases.search(hits, "suggestion", normalized, chars)
         if suggestion:
             score += W_SUGGESTION
         filt = None
         role_notice = False
         if not red:
-            filt = rules.non_report_reason(normalized, hits)
+            filt = rules.non_report_reason(normalized, hits, chars)
             if filt:
                 score += W_FILTER
             if role in rules.notice_roles:
@@ -236,7 +237,7 @@ class Classifier:
                 score += W_ROLE
         if not scores and not problem and len(normalized) <= 4:
             score += W_NOTHING_SHORT
-        place = extract_location(normalized) if scores else None
+        place = extract_location(normalized, chars) if scores else None
         if place:
             score += W_PLACE
         confidence = 1.0 / (1.0 + math.exp(-score))
@@ -266,7 +267,7 @@ class Classifier:
         elif scores:
             location = place
         else:
-            location = extract_location(normalized)
+            location = extract_location(normalized, chars)
         result = _make(
             confidence >= REPORT_THRESHOLD,
             category,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import re
 
-from bot.classifier.prefilter import required_chars
-
 _NUM = r"(?:\d{1,4}|[一二三四五六七八九十百零两]{1,4})"
 _STOP = "了的在是有没不这那哪个我你他她们去走还也就都很太又把被给从到对说要会能让"
 _NAME = rf"[^\s{_STOP}\d,.!?;:()\[\]【】，。！？；：、一][^\s{_STOP},.!?;:()\[\]【】，。！？；：、]{{0,5}}?"
@@ -28,9 +26,11 @@ _PATTERNS = [
 _LOCATION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 # a text with none of these characters names no place (the patterns' needed characters, and the
 # bare 路口 / 大门 fallback below): skips the regex for most chit-chat
-_NEEDS = required_chars(_LOCATION)
-if _NEEDS is not None:
-    _NEEDS = _NEEDS | frozenset("路门")
+# A text with none of these characters names no place: one character every match of each pattern
+# has (号楼 → 号, 单元 → 单, 小区 → 区, 楼道 → 道, 东门 → 门 …), and 路 / 门 for the bare 路口 / 大门
+# fallback below. Read off the patterns by hand: narrower than prefilter.required_chars(_LOCATION),
+# which picks first characters (楼, 大, 电). tests/unit/test_classifier_speedpaths.py fuzzes it.
+_NEEDS = frozenset("号栋幢座单室道街路巷弄同区园场市校学院站村寓厦门边库间台顶口")
 # words that look like places but are not (一路 = "all the way", 马路/走路 are generic)
 _NOT_PLACES = {
     "一路",
@@ -62,9 +62,9 @@ _NOT_PLACES = {
 }
 
 
-def extract_location(text: str) -> str | None:
-    """The place the message names, or None."""
-    if _NEEDS is not None and _NEEDS.isdisjoint(text):
+def extract_location(text: str, chars: frozenset[str] | None = None) -> str | None:
+    """The place the message names, or None. `chars`: frozenset(text), when the caller has it."""
+    if _NEEDS.isdisjoint(chars or text):
         return None
     found: list[tuple[int, int, str]] = []
     for m in _LOCATION.finditer(text):

@@ -224,23 +224,28 @@ class PhraseBank:
                     got.append(w)
         return hits
 
-    def findall(self, hits: dict[str, list[str]], name: str, text: str) -> list[str]:
+    def findall(
+        self, hits: dict[str, list[str]], name: str, text: str, chars: frozenset[str] | None = None
+    ) -> list[str]:
+        """`chars`: frozenset(text), when the caller has it (set-to-set tests are cheaper)."""
         found = list(hits.get(name, ()))
         rx = self.regex[name]
         if rx is not None:
             needs = self.needs[name]
-            if needs is None or text[:1] in needs[0] or not needs[1].isdisjoint(text):
+            if needs is None or text[:1] in needs[0] or not needs[1].isdisjoint(chars or text):
                 found += [m.group(0) for m in rx.finditer(text)]
         return found
 
-    def search(self, hits: dict[str, list[str]], name: str, text: str) -> str | None:
+    def search(
+        self, hits: dict[str, list[str]], name: str, text: str, chars: frozenset[str] | None = None
+    ) -> str | None:
         got = hits.get(name)
         if got:
             return got[0]
         rx = self.regex[name]
         if rx is not None:
             needs = self.needs[name]
-            if needs is not None and text[:1] not in needs[0] and needs[1].isdisjoint(text):
+            if needs is not None and text[:1] not in needs[0] and needs[1].isdisjoint(chars or text):
                 return None
             m = rx.search(text)
             if m:
@@ -458,7 +463,9 @@ class Ruleset:
                     break
         return dropped
 
-    def non_report_reason(self, text: str, hits: dict[str, list[str]] | None = None) -> tuple[str, str] | None:
+    def non_report_reason(
+        self, text: str, hits: dict[str, list[str]] | None = None, chars: frozenset[str] | None = None
+    ) -> tuple[str, str] | None:
         """(filter name, matched text) of the first non-report filter that matches. `hits`: the
         text's `phrases.scan`, when the caller already has it."""
         if hits is None:
@@ -466,6 +473,8 @@ class Ruleset:
         # PhraseBank.search inlined over the filters (called for nearly every message)
         regex, needs = self.phrases.regex, self.phrases.needs
         first = text[:1]
+        if chars is None:
+            chars = frozenset(text)
         for name, key in self._nr_names:
             got = hits.get(key)
             if got:
@@ -474,7 +483,7 @@ class Ruleset:
             if rx is None:
                 continue
             nd = needs[key]
-            if nd is not None and first not in nd[0] and nd[1].isdisjoint(text):
+            if nd is not None and first not in nd[0] and nd[1].isdisjoint(chars):
                 continue
             m = rx.search(text)
             if m:

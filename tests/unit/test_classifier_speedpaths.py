@@ -119,3 +119,18 @@ def test_chit_chat_is_not_segmented_but_gets_the_same_answer(clf: Classifier) ->
         assert clf.classify(line) == clf.analyse(line).result
     assert clf.rules.may_match("3号楼电梯坏了")
     assert clf.rules.may_match("好几天了")  # a yellow trigger alone still counts
+
+
+def test_location_shortcut_characters_fuzzed() -> None:
+    import random
+
+    from bot.classifier.location import _NEEDS
+
+    alphabet = list("0123456789一二三号楼院栋幢座单元门层室大道街路巷弄胡同与和口交叉段小区花园公园广场菜市场超商学校中幼儿医卫生车站地铁公交停社新村家寓厦东南西北正后侧边库下梯间天台顶垃圾阳光幸福人民我了的在,。 ")
+    rnd = random.Random(3)
+    for _ in range(20000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 14)))
+        for m in _LOCATION.finditer(text):
+            if m.group(0).strip():
+                assert not _NEEDS.isdisjoint(m.group(0)), m.group(0)
+    assert not _NEEDS.isdisjoint("路口") and not _NEEDS.isdisjoint("大门")  # the bare fallbacks
