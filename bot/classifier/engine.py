@@ -104,7 +104,7 @@ _FIELDS = tuple(f for f in Classification.__dataclass_fields__)
 def _make(*values) -> Classification:
     """Classification(*values) without the frozen dataclass's per-field object.__setattr__ (~3 µs)."""
     obj = object.__new__(Classification)
-    obj.__dict__.update(zip(_FIELDS, values))
+    obj.__dict__.update(zip(_FIELDS, values, strict=True))
     return obj
 
 

@@ -36,8 +36,20 @@ class Evidence:
     message to create."""
 
     __slots__ = (
-        "scores", "words", "strong", "first", "red_subs", "red_if", "red_global", "pairs", "negated",
-        "negated_spans",        "yellow", "n_keywords", "n_topics", "n_weak_topics",
+        "scores",
+        "words",
+        "strong",
+        "first",
+        "red_subs",
+        "red_if",
+        "red_global",
+        "pairs",
+        "negated",
+        "negated_spans",
+        "yellow",
+        "n_keywords",
+        "n_topics",
+        "n_weak_topics",
     )
 
     def __init__(self) -> None:
@@ -203,7 +215,9 @@ class PhraseBank:
         self.regex = {name: m.regex for name, m in matchers.items()}
         # a regex is searched only when the text could match: its first character starts a branch
         # anchored with ^, or it holds a character every match of another branch needs
-        self.needs = {name: start_or_required(rx) if rx is not None else None for name, rx in self.regex.items()}
+        self.needs = {
+            name: start_or_required(rx) if rx is not None else None for name, rx in self.regex.items()
+        }
         self.automaton = ahocorasick.Automaton()
         for w, names in owners.items():
             self.automaton.add_word(w, (w, tuple(names)))

@@ -288,7 +288,9 @@ def test_negated_complaint_wording_does_not_count(clf: Classifier) -> None:
     assert clf.classify("不是漏水，是楼上在漏水").is_report
 
 
-@pytest.mark.parametrize(("text", "category"), [("老人子女不给赡养费", "dispute"), ("桥上的栏杆断了好几根", "facilities")])
+@pytest.mark.parametrize(
+    ("text", "category"), [("老人子女不给赡养费", "dispute"), ("桥上的栏杆断了好几根", "facilities")]
+)
 def test_refusals_are_not_negations(clf: Classifier, text: str, category: str) -> None:
     c = clf.classify(text)
     assert c.is_report and c.category == category

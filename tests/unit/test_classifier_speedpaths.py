@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 
 from bot.classifier import Classifier
@@ -126,7 +125,9 @@ def test_location_shortcut_characters_fuzzed() -> None:
 
     from bot.classifier.location import _NEEDS
 
-    alphabet = list("0123456789一二三号楼院栋幢座单元门层室大道街路巷弄胡同与和口交叉段小区花园公园广场菜市场超商学校中幼儿医卫生车站地铁公交停社新村家寓厦东南西北正后侧边库下梯间天台顶垃圾阳光幸福人民我了的在,。 ")
+    alphabet = list(
+        "0123456789一二三号楼院栋幢座单元门层室大道街路巷弄胡同与和口交叉段小区花园公园广场菜市场超商学校中幼儿医卫生车站地铁公交停社新村家寓厦东南西北正后侧边库下梯间天台顶垃圾阳光幸福人民我了的在,。 "
+    )
     rnd = random.Random(3)
     for _ in range(20000):
         text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(1, 14)))
