@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, case
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import col, select
 
@@ -19,7 +19,17 @@ class Inbox:
     def __init__(self, engine: Engine, bot_id: int):
         self.engine = engine
         self.bot_id = bot_id
-        self._insert = (postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert)
+        insert = postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        # built once: the poller stores every batch with them (a redelivered update_id is ignored; the offset
+        # only moves forward)
+        self._add = (insert(InboundUpdate.__table__).on_conflict_do_nothing()
+                     .execution_options(preserve_rowcount=True))
+        poll = PollState.__table__
+        advance = insert(poll)
+        self._advance = advance.on_conflict_do_update(
+            index_elements=[poll.c.bot_id],
+            set_={"next_offset": case((poll.c.next_offset > advance.excluded.next_offset, poll.c.next_offset),
+                                      else_=advance.excluded.next_offset)})
 
     def offset(self) -> int:
         with unit_of_work(self.engine) as s:
@@ -34,17 +44,14 @@ class Inbox:
         now = datetime.now(UTC)
         added = 0
         with unit_of_work(self.engine) as s:
-            for u in updates:
-                stmt = self._insert(InboundUpdate).values(
+            conn = s.connection()
+            for u in updates:  # one at a time: rowcount says whether each was new, on every driver
+                added += conn.execute(self._add, dict(
                     bot_id=self.bot_id, update_id=int(u["update_id"]), payload=json.dumps(u, ensure_ascii=False),
-                    status="new", attempts=0, received_at=now,
-                ).on_conflict_do_nothing().returning(InboundUpdate.update_id)
-                added += len(s.exec(stmt).all())  # type: ignore[call-overload]
+                    status="new", attempts=0, received_at=now)).rowcount
             if advance_offset:
                 nxt = max(int(u["update_id"]) for u in updates) + 1
-                row = s.get(PollState, self.bot_id) or PollState(bot_id=self.bot_id, next_offset=0)
-                row.next_offset = max(row.next_offset, nxt)
-                s.add(row)
+                conn.execute(self._advance, dict(bot_id=self.bot_id, next_offset=nxt))
         return added
 
     def pending(self, limit: int = 100) -> list[InboundUpdate]:
