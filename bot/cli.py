@@ -192,11 +192,13 @@ def classify(explain: Annotated[bool, typer.Option("--explain", help="Say why, i
 def evaluate(
     file: Annotated[Path | None, typer.Option("--file", help="Score this JSONL file instead.")] = None,
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder of the shared data.")] = None,
+    worst: Annotated[int, typer.Option("--worst", help="How many of the worst misses to print (0: none, "
+                                                     "when tuning rules must not see eval rows).")] = 20,
 ) -> None:
     """Measure the classifier on the labelled messages in ../shared/data."""
     from bot.classifier.cli import eval_command
 
-    eval_command(file=file, data_dir=data_dir)
+    eval_command(file=file, data_dir=data_dir, worst=worst)
 
 
 @rules_app.command("check")
