@@ -95,8 +95,9 @@ def open_case(
     worker = route(ctx, case.grid_id, category)
     if worker is not None:
         case.assignee_id = worker.id
-        _move(ctx, case, Action.ASSIGN, None, worker.name)
-    clocks.replan(ctx, case)
+        _move(ctx, case, Action.ASSIGN, None, worker.name)  # plans the deadline rows (after_move)
+    else:
+        clocks.replan(ctx, case)
     log.info("case %s opened in grid %s (%s/%s)", case.number, case.grid_id, category, case.urgency)
 
     reply = ""
