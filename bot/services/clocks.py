@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
-from sqlmodel import and_, col, or_, select
+from sqlmodel import and_, col, insert, or_, select
 
 from bot.domain.case import Action, CaseState
 from bot.domain.deadlines import due_at, next_working_moment
@@ -148,8 +148,15 @@ def replan(ctx: Context, case: Case) -> None:
     for row in rows:
         if row.case_id == case.id and row.fired_at is None and row.key not in want:
             row.fired_at, row.outcome = ctx.now, "cancelled"
+    new = []
     for key, fields in want.items():
-        _ensure(ctx, by_key.get(key), key, dict(case_id=case.id, unit_id=case.unit_id, **fields))
+        fields = dict(case_id=case.id, unit_id=case.unit_id, **fields)
+        if key in by_key:
+            _ensure(ctx, by_key[key], key, fields)
+        else:
+            new.append(dict(key=key, created_at=ctx.now, **fields))
+    if new:  # one bulk INSERT, no objects to build
+        ctx.session.execute(insert(Deadline), new)
 
 
 def ensure_row(ctx: Context, key: str, **fields) -> Deadline:
