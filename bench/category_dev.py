@@ -50,7 +50,9 @@ def load_rows(data_dir: Path) -> list[dict]:
         if code == "x" or rid not in titles:
             continue
         report = code != "-"
-        rows.append({"id": rid, "text": titles[rid], "is_report": report, "category": code if report else None})
+        rows.append(
+            {"id": rid, "text": titles[rid], "is_report": report, "category": code if report else None}
+        )
     return rows
 
 
@@ -58,7 +60,9 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", type=Path, default=None)
     ap.add_argument("--errors", action="store_true", help="list the titles with a wrong category")
-    ap.add_argument("--category", default=None, help="with --errors: only rows whose gold or predicted code is this")
+    ap.add_argument(
+        "--category", default=None, help="with --errors: only rows whose gold or predicted code is this"
+    )
     args = ap.parse_args()
     data_dir = find_data_dir(args.data_dir)
     if data_dir is None:
@@ -70,7 +74,9 @@ def main() -> int:
     d = rep.detection
     print(f"{len(rows)} labelled public titles ({sum(r['is_report'] for r in rows)} reports)")
     print(f"report detection: precision {d.precision:.3f}  recall {d.recall:.3f}  F1 {d.f1:.3f}")
-    print(f"category macro-F1 {rep.macro_f1:.3f}; category accuracy on detected reports {rep.category_accuracy_on_reports:.3f}")
+    print(
+        f"category macro-F1 {rep.macro_f1:.3f}; category accuracy on detected reports {rep.category_accuracy_on_reports:.3f}"
+    )
     forced_ok = forced_n = 0
     errors = []
     for r in rows:

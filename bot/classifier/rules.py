@@ -105,6 +105,7 @@ def _alternatives(pattern: str) -> list[str]:
 
 
 _EXPAND_LIMIT = 200
+WEAK_TOPIC_SCORE = 0.6  # category evidence of a rules.weak_topics word (a topic gives 1.0)
 
 
 def _expand(pattern: str) -> list[str] | None:
@@ -434,12 +435,16 @@ class Ruleset:
             if e.red_if:
                 ev.red_if.update(e.red_if)
             if e.topic_of:
+                # a weak topic (公司, 医院, 老师: named in chit-chat too) also counts less when the
+                # category is chosen: 销售公司占用小区公共车位 is about the estate's parking
                 if flags & WEAK_TOPIC:
                     ev.n_weak_topics += 1
+                    tw = WEAK_TOPIC_SCORE
                 else:
                     ev.n_topics += 1
+                    tw = 1.0
                 for s in e.topic_of:
-                    self._add(ev, s, 1.0, tok, strong=False, at=start)
+                    self._add(ev, s, tw, tok, strong=False, at=start)
         if objects and (faults or absences):
             win = self.fault_window
             for o_start, o_end, sub, word in objects:
