@@ -16,12 +16,14 @@ from bot.runtime.sender import OutboxSender
 from bot.scheduler.service import Scheduler
 from bot.services.context import Deferred
 from bot.settings import Settings
+from bot.store.db import checkpoint
 from bot.transport.base import BotInfo, Transport, TransportError
 from bot.workcalendar import WorkCalendar
 
 log = logging.getLogger(__name__)
 DEFER_TRIES, DEFER_PAUSE = 40, 0.05  # an update may wait up to 2 s for the sender to record a message
 PROCESS_BATCH = 100  # stored updates read at a time
+CHECKPOINT_EVERY = 0.5  # seconds between SQLite log checkpoints (bot.store.db.checkpoint)
 
 
 def make_transport(settings: Settings, kind: str | None = None) -> Transport:
@@ -51,7 +53,8 @@ class GridBot:
         self.tasks: list[asyncio.Task] = []
         self.info: BotInfo | None = None
         self.inbox: Inbox | None = None
-        self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = [(30.0, self.expire_questions)]
+        self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = [(30.0, self.expire_questions),
+                                                                        (CHECKPOINT_EVERY, self.checkpoint)]
         self.loop: asyncio.AbstractEventLoop | None = None
         self.scheduler = Scheduler(self)  # deadline sweeps (reminders, 督办, 回访 timeouts), leader jobs
 
@@ -182,6 +185,10 @@ class GridBot:
     async def expire_questions(self) -> None:
         """"要上报吗?" questions nobody answered within ask_timeout_minutes are forgotten."""
         await asyncio.to_thread(self.processor.run_job, lambda ctx: ctx.repo.expire_pending(ctx.now))
+
+    async def checkpoint(self) -> None:
+        """SQLite's log is copied into the database here, off the message path (bot.store.db.checkpoint)."""
+        await asyncio.to_thread(checkpoint, self.engine)
 
     async def _every(self, interval: float, job: Callable[[], Awaitable[None]]) -> None:
         while not self.stop_event.is_set():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import weakref
 from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ from bot.store import tables  # noqa: F401  (registers the tables on SQLModel.me
 
 log = logging.getLogger(__name__)
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+_turns: weakref.WeakKeyDictionary[Engine, WriterTurns] = weakref.WeakKeyDictionary()
 
 
 class DatabaseError(RuntimeError):
@@ -117,18 +119,44 @@ def make_engine(url: str) -> Engine:
     url = normalise_url(url)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
-        _take_turns(engine, WriterTurns(timeout=30))
+        _turns[engine] = turns = WriterTurns(timeout=30)
+        _take_turns(engine, turns)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_conn, _record):  # WAL: readers never block the single writer
             cur = dbapi_conn.cursor()
             cur.execute("PRAGMA journal_mode=WAL")
+            # WAL + synchronous=NORMAL: a commit does not fsync; nothing committed is lost when the process
+            # crashes, a power cut may lose the last transactions. Checkpoints fsync (see checkpoint()).
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
         return engine
     return create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": 5})
+
+
+def checkpoint(engine: Engine) -> None:
+    """SQLite: copy the write-ahead log into the database file, off the message path.
+
+    SQLite checkpoints inside the commit that grows the log past 1,000 pages; an update writes ~37 pages, so
+    every ~27th update's commit took 14-18 ms (copying ~4 MB, then fsync) on the message→reply path. The bot
+    calls this twice a second from a worker thread: first a PASSIVE checkpoint alongside the writers (the
+    bulk of the copying and the fsync), then, holding a writer turn so that nothing is appended meanwhile,
+    another one for what was added in between. The log is then complete and the next writer starts it over,
+    so commits rarely reach SQLite's own threshold (which stays as a backstop)."""
+    if engine.dialect.name != "sqlite":
+        return
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    turns = _turns.get(engine)
+    if turns is None or not turns.acquire():
+        return
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+    finally:
+        turns.release()
 
 
 def check_connection(engine: Engine) -> None:

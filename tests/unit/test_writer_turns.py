@@ -81,3 +81,24 @@ def test_the_turn_is_given_back_when_the_transaction_ends(tmp_path, end):
     with engine.connect() as c:
         assert c.execute(text("select count(*) from t where x = 2")).scalar() == 1
     engine.dispose()
+
+
+@pytest.mark.parametrize("checkpointed", [True, False])
+def test_checkpoint_empties_the_log_so_the_next_writer_starts_it_over(tmp_path, checkpointed):
+    from bot.store.db import checkpoint
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    with engine.begin() as conn:
+        conn.execute(text("create table t (x text)"))
+    for _ in range(50):
+        with engine.begin() as conn:
+            conn.execute(text("insert into t values (:x)"), {"x": "字" * 2000})
+    if checkpointed:
+        checkpoint(engine)
+    with engine.begin() as conn:
+        conn.execute(text("insert into t values ('x')"))
+    with engine.connect() as conn:
+        frames = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+        assert conn.execute(text("select count(*) from t")).scalar() == 51
+    assert (frames < 5) if checkpointed else (frames > 50)  # the log started over after the checkpoint
+    engine.dispose()
