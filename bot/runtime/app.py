@@ -50,6 +50,7 @@ class GridBot:
         self.sender = OutboxSender(engine, transport, settings)
         self.stop_event = asyncio.Event()
         self.process_wake = asyncio.Event()
+        self._processing = asyncio.Lock()
         self.tasks: list[asyncio.Task] = []
         self.info: BotInfo | None = None
         self.inbox: Inbox | None = None
@@ -134,8 +135,15 @@ class GridBot:
                 continue
             if not updates:
                 continue
-            # committed before the next getUpdates(offset) confirms them to Telegram
-            await asyncio.to_thread(self.accept_updates, updates)
+            try:
+                # committed before the next getUpdates(offset) confirms them to Telegram, and handled before
+                # polling again, in the same worker-thread call: one processor takes updates in order anyway,
+                # and a poll running alongside would only compete with it for the interpreter
+                await self.process_pending(updates)
+            except Exception:  # noqa: BLE001
+                log.exception("storing or handling polled updates failed; fetching them again")
+                await asyncio.sleep(backoff)
+                continue  # offset not moved: Telegram sends them again, and a stored one is ignored on the way in
             offset = max(int(u["update_id"]) for u in updates) + 1
 
     async def _process_loop(self) -> None:
@@ -151,13 +159,23 @@ class GridBot:
                 log.exception("processing round failed")
                 await asyncio.sleep(1.0)
 
-    async def process_pending(self) -> None:
-        """Handle stored updates in update_id order until none is left."""
+    async def process_pending(self, polled: list[dict] | None = None) -> None:
+        """Handle stored updates in update_id order until none is left; `polled` updates are stored first, in
+        the same worker-thread call."""
         waits: dict[int, int] = {}  # update_id → times it asked to wait (Deferred)
-        while await asyncio.to_thread(self._process_stored, waits):
-            # keep the order: later updates wait for this one while the sender records what it needs
-            self.sender.wake.set()
-            await asyncio.sleep(DEFER_PAUSE)
+        async with self._processing:  # the poller and the process loop never handle updates at once
+            deferred = await asyncio.to_thread(self._store_and_process, polled, waits)
+            while deferred:
+                # keep the order: later updates wait for this one while the sender records what it needs
+                self.sender.wake.set()
+                await asyncio.sleep(DEFER_PAUSE)
+                deferred = await asyncio.to_thread(self._process_stored, waits)
+
+    def _store_and_process(self, polled: list[dict] | None, waits: dict[int, int]) -> bool:
+        if polled:
+            assert self.inbox is not None
+            self.inbox.store(polled)
+        return self._process_stored(waits)
 
     def _process_stored(self, waits: dict[int, int]) -> bool:
         """Worker thread: handle the stored updates, each in its own transaction, waking the sender as soon as
