@@ -62,9 +62,12 @@ class Sweeper:
     def claim(self) -> list[int]:
         """Lease up to `batch` due rows to this process; returns their ids, oldest deadline first."""
         now = self.now()
-        due = (select(Deadline.id)
-               .where(col(Deadline.fired_at).is_(None), col(Deadline.due_at) <= now,
-                      or_(col(Deadline.lease_until).is_(None), col(Deadline.lease_until) < now))
+        claimable = (col(Deadline.fired_at).is_(None), col(Deadline.due_at) <= now,
+                     or_(col(Deadline.lease_until).is_(None), col(Deadline.lease_until) < now))
+        with self.engine.connect() as conn:  # most sweeps find nothing: a read, no write lock, no commit
+            if conn.execute(select(Deadline.id).where(*claimable).limit(1)).first() is None:
+                return []
+        due = (select(Deadline.id).where(*claimable)
                .order_by(col(Deadline.due_at), col(Deadline.id)).limit(self.batch)
                .with_for_update(skip_locked=True))
         claim = (update(Deadline).where(col(Deadline.id).in_(due.scalar_subquery()))
