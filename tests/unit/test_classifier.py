@@ -36,7 +36,7 @@ REPORTS = [
     ("楼下小卖部门口两个人打起来了，快报警", "security"),
     ("我妈接到电话让她把钱转到安全账户，是不是诈骗", "security"),
     ("隔壁邻居吵架吵了一晚上", "dispute"),
-    ("工地老板拖欠工资三个月了", "dispute"),
+    ("工地老板拖欠我们工资三个月了", "dispute"),
     ("房东不退押金", "dispute"),
     ("电梯又坏了，物业也不来修", "property"),
     ("楼上卫生间漏到楼下，我家天花板一直滴水", "property"),
@@ -311,7 +311,7 @@ def test_refusals_are_not_negations(clf: Classifier, text: str, category: str) -
         ("开发商延期交房，新房墙面空鼓", "other"),
         ("我们村危房改造的补助拖了两年", "other"),
         ("销售公司占用小区公共车位", "property"),
-        ("物业不退装修押金", "property"),
+        ("物业一直不退我家的装修押金", "property"),
         ("小区门口道路乱停，车都开不进来", "order"),
     ],
 )
