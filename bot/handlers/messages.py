@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+TEXT_LIMIT = 4096  # Telegram's limit for one message's text
+
 
 @dataclass(frozen=True)
 class Sender:
@@ -104,3 +106,26 @@ class OutgoingMessage:
         d["buttons"] = [[Button(**b) for b in row] for row in d.get("buttons") or []]
         d["mentions"] = [Mention(**m) for m in d.get("mentions") or []]
         return cls(**d)
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Split at line breaks where possible, never inside the limit."""
+    if len(text) <= limit:
+        return [text]
+    parts, current = [], ""
+    for line in text.split("\n"):
+        while len(line) > limit:
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(line[:limit])
+            line = line[limit:]
+        candidate = f"{current}\n{line}" if current else line
+        if len(candidate) > limit:
+            parts.append(current)
+            current = line
+        else:
+            current = candidate
+    if current:
+        parts.append(current)
+    return parts

@@ -13,7 +13,7 @@ from sqlalchemy import Engine, Insert, Row, Select, Update, bindparam, case, fun
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
-from bot.handlers.messages import OutgoingMessage
+from bot.handlers.messages import TEXT_LIMIT, OutgoingMessage, split_text
 from bot.runtime.ratelimit import Limits, Ticket
 from bot.settings import Settings
 from bot.store.db import unit_of_work
@@ -22,7 +22,6 @@ from bot.store.tables import MessageLink, OutboxMessage
 from bot.transport.base import Transport, TransportError
 
 log = logging.getLogger(__name__)
-TEXT_LIMIT = 4096
 COALESCIBLE = {"notice", "report_ack"}  # notices nobody needs to reply to
 CAPTION_LIMIT = 1024
 
@@ -34,29 +33,6 @@ class Sent:
 
 
 Outcome = tuple[Row, Sent | TransportError]
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
-    """Split at line breaks where possible, never inside the limit."""
-    if len(text) <= limit:
-        return [text]
-    parts, current = [], ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            parts.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        parts.append(current)
-    return parts
 
 
 class OutboxSender:

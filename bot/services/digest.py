@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from bot import texts
 from bot.domain.privacy import mask_text
 from bot.domain.roles import SUPERVISORS, ChatKind, Role
-from bot.handlers.messages import IncomingMessage, OutgoingMessage
+from bot.handlers.messages import TEXT_LIMIT, IncomingMessage, OutgoingMessage, split_text
 from bot.reports import stats
 from bot.reports.figures import Digest, GridRow, Rate
 from bot.reports.period import Period, parse_period
@@ -32,7 +32,6 @@ from bot.settings import Settings
 from bot.store.tables import ChatBinding, Unit
 
 log = logging.getLogger(__name__)
-TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 MAX_GRID_LINES = 12  # more grids than this: one line per community, then the grids that need attention
 MAX_WORKER_LINES = 10
@@ -268,7 +267,7 @@ def pack(sections: list[str], limit: int = TEXT_LIMIT) -> list[str]:
     messages: list[str] = []
     current = ""
     for section in sections:
-        pieces = [section] if len(section) <= limit else _cut(section, limit)
+        pieces = [section] if len(section) <= limit else split_text(section, limit)
         for piece in pieces:
             candidate = f"{current}\n\n{piece}" if current else piece
             if len(candidate) <= limit:
@@ -279,21 +278,6 @@ def pack(sections: list[str], limit: int = TEXT_LIMIT) -> list[str]:
     if current:
         messages.append(current)
     return messages
-
-
-def _cut(section: str, limit: int) -> list[str]:
-    out, current = [], ""
-    for line in section.split("\n"):
-        line = line if len(line) <= limit else line[: limit - 1] + "…"
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            out.append(current)
-            current = line
-        else:
-            current = candidate
-    if current:
-        out.append(current)
-    return out
 
 
 def render_text(d: Digest, session: Session | None = None, settings: Settings | None = None,

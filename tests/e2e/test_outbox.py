@@ -8,9 +8,9 @@ import asyncio
 import pytest_asyncio
 from sqlmodel import col, select
 
-from bot.handlers.messages import Button, OutgoingMessage
+from bot.handlers.messages import Button, OutgoingMessage, split_text
 from bot.runtime.app import make_transport
-from bot.runtime.sender import OutboxSender, split_text
+from bot.runtime.sender import OutboxSender
 from bot.sandbox import sandbox_settings
 from bot.store.db import make_engine, unit_of_work, upgrade
 from bot.store.repo import Repo

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from bot.store.db import WriterTurns, make_engine
 
@@ -61,7 +62,7 @@ def test_the_turn_is_given_back_when_the_transaction_ends(tmp_path, end):
     elif end == "rollback":
         conn.rollback()
     elif end == "error":
-        with pytest.raises(Exception):
+        with pytest.raises(IntegrityError):
             conn.execute(text("insert into t values (1)"))
             conn.commit()
         conn.rollback()
