@@ -69,6 +69,14 @@ class _Sheets:
         self.rows_in_sheet += 1
         self.count += 1
 
+    def fill(self, rows: Iterable[dict[str, Any]], scope: Scope) -> None:
+        """Every row, times as local dates; the sheet exists (headers only) even when there are none."""
+        if self.ws is None:
+            self._new_sheet()
+        for row in rows:
+            self.append([self.dated(local_naive(row[f], scope.tz)) if f in TIME_FIELDS else row[f]
+                         for f in self.fields])
+
     def dated(self, value: datetime | None) -> Any:
         if value is None:
             return None
@@ -82,21 +90,9 @@ def write_xlsx(path: Path, scope: Scope, cases: Iterable[dict[str, Any]], events
     wb = Workbook(write_only=True)
     _summary_sheet(wb, scope, digest, category_name, now)
     case_sheet = _Sheets(wb, texts.EXPORT_SHEET_CASES, CASE_FIELDS, texts.EXPORT_CASE_HEADERS, CASE_WIDTHS)
-    for row in cases:
-        if case_sheet.ws is None:
-            case_sheet._new_sheet()
-        case_sheet.append([case_sheet.dated(local_naive(row[f], scope.tz)) if f in TIME_FIELDS else row[f]
-                           for f in CASE_FIELDS])
-    if case_sheet.ws is None:
-        case_sheet._new_sheet()
+    case_sheet.fill(cases, scope)
     event_sheet = _Sheets(wb, texts.EXPORT_SHEET_EVENTS, EVENT_FIELDS, texts.EXPORT_EVENT_HEADERS, EVENT_WIDTHS)
-    for row in events:
-        if event_sheet.ws is None:
-            event_sheet._new_sheet()
-        event_sheet.append([event_sheet.dated(local_naive(row[f], scope.tz)) if f in TIME_FIELDS else row[f]
-                            for f in EVENT_FIELDS])
-    if event_sheet.ws is None:
-        event_sheet._new_sheet()
+    event_sheet.fill(events, scope)
     if case_sheet.sheets > 1 or event_sheet.sheets > 1:
         result.notes.append("a sheet passed Excel's row limit and continues on a second sheet")
     wb.save(path)
