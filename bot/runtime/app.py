@@ -54,6 +54,7 @@ class GridBot:
         self.tasks: list[asyncio.Task] = []
         self.info: BotInfo | None = None
         self.inbox: Inbox | None = None
+        # periodic jobs of this process (seconds, job), run by self.scheduler; more may be added before start()
         self.jobs: list[tuple[float, Callable[[], Awaitable[None]]]] = [(30.0, self.expire_questions),
                                                                         (CHECKPOINT_EVERY, self.checkpoint)]
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -75,9 +76,7 @@ class GridBot:
         if polling:
             await self.transport.delete_webhook()
             self.tasks.append(asyncio.create_task(self._poll_loop(), name="poll"))
-        for interval, job in self.jobs:
-            self.tasks.append(asyncio.create_task(self._every(interval, job)))
-        await self.scheduler.start()
+        await self.scheduler.start()  # the deadline sweep, leader jobs and self.jobs
         # what is alive now (modules, the classifier's dictionary, library schemas: ~190k objects) stays out
         # of the cyclic collector's full passes, which otherwise stall every thread for 90-170 ms now and then
         gc.freeze()
@@ -207,14 +206,6 @@ class GridBot:
     async def checkpoint(self) -> None:
         """SQLite's log is copied into the database here, off the message path (bot.store.db.checkpoint)."""
         await asyncio.to_thread(checkpoint, self.engine)
-
-    async def _every(self, interval: float, job: Callable[[], Awaitable[None]]) -> None:
-        while not self.stop_event.is_set():
-            await asyncio.sleep(interval)
-            try:
-                await job()
-            except Exception:  # noqa: BLE001
-                log.exception("periodic job failed")
 
 
 def _in_loop(loop: asyncio.AbstractEventLoop) -> bool:

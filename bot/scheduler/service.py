@@ -1,4 +1,6 @@
-"""APScheduler 3.11 wired into GridBot: the deadline sweep in every process, periodic jobs in the leader.
+"""APScheduler 3.11 wired into GridBot: the deadline sweep in every process, periodic jobs in the leader,
+and the bot's own interval jobs (GridBot.jobs: expiring 要上报吗 questions, SQLite checkpoints, the
+scheduled-digest check), so that one scheduler runs everything periodic.
 
 Jobs live in a memory job store and are declared here in code (never a shared job store: 3.x cannot share
 one between processes). Per-case deadlines are rows (bot/scheduler/sweeper.py), so a restart loses
@@ -50,6 +52,8 @@ class Scheduler:
         self.aps.add_job(self.lead, "interval", seconds=s.leader_check_seconds, id="leader", next_run_time=now)
         self.aps.add_job(self.plan_patrols, "interval", minutes=PATROL_PLAN_MINUTES, id="patrol_plan")
         self.aps.add_job(self.watch_calendar, "interval", hours=24, id="calendar")
+        for i, (seconds, job) in enumerate(self.bot.jobs):  # the bot's own: expire questions, checkpoint, digests
+            self.aps.add_job(job, "interval", seconds=seconds, id=f"job-{i}-{getattr(job, '__name__', 'job')}")
         self.aps.start()
 
     async def stop(self) -> None:
