@@ -6,11 +6,13 @@ import json
 from datetime import datetime
 
 from sqlalchemy import func, update
+from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, col, select
 
 from bot.domain.case import OPEN_STATES
 from bot.domain.roles import ChatKind, Role
 from bot.handlers.messages import OutgoingMessage
+from bot.store import orgcache
 from bot.store.tables import (
     Case,
     CaseEvent,
@@ -30,14 +32,32 @@ class Repo:
     def __init__(self, session: Session):
         self.s = session
 
-    # --- organisation -------------------------------------------------------------------------
+    # --- organisation (read from the process's snapshot when the transaction may: bot.store.orgcache) ------
+    def _org(self) -> orgcache.OrgSnapshot | None:
+        return orgcache.snapshot(self.s)
+
+    def _attach(self, obj):
+        """The session's own instance of a snapshot row: the one already in the session, or a copy merged in
+        without a statement (changes to it are flushed with the transaction)."""
+        if obj is None:
+            return None
+        existing = self.s.identity_map.get(sa_inspect(obj).key)
+        return existing if existing is not None else self.s.merge(obj, load=False)
+
     def unit(self, unit_id: int) -> Unit | None:
+        if (org := self._org()) is not None:
+            return self._attach(org.units.get(unit_id))
         return self.s.get(Unit, unit_id)
 
     def unit_by_code(self, code: str) -> Unit | None:
+        if (org := self._org()) is not None:
+            unit_id = org.unit_ids_by_code.get(code)
+            return self._attach(org.units[unit_id]) if unit_id is not None else None
         return self.s.exec(select(Unit).where(Unit.code == code)).first()
 
     def units(self) -> list[Unit]:
+        if (org := self._org()) is not None:
+            return [self._attach(u) for u in org.units.values()]
         return list(self.s.exec(select(Unit).order_by(Unit.id)))
 
     def ancestors(self, unit_id: int) -> list[Unit]:
@@ -52,20 +72,33 @@ class Repo:
 
     def descendants(self, unit_id: int) -> list[int]:
         """Ids of the unit and every unit below it."""
+        org = self._org()
         ids, frontier = [unit_id], [unit_id]
         while frontier:
-            children = list(self.s.exec(select(Unit.id).where(col(Unit.parent_id).in_(frontier))))
+            if org is not None:
+                children = [c for parent in frontier for c in org.children.get(parent, ())]
+            else:
+                children = list(self.s.exec(select(Unit.id).where(col(Unit.parent_id).in_(frontier))))
             ids.extend(children)
             frontier = children
         return ids
 
     def person_by_tg(self, tg_user_id: int) -> Person | None:
+        if (org := self._org()) is not None:
+            person_id = org.person_ids_by_tg.get(tg_user_id)
+            return self._attach(org.persons[person_id]) if person_id is not None else None
         return self.s.exec(select(Person).where(Person.tg_user_id == tg_user_id)).first()
 
     def person(self, person_id: int | None) -> Person | None:
-        return self.s.get(Person, person_id) if person_id else None
+        if not person_id:
+            return None
+        if (org := self._org()) is not None:
+            return self._attach(org.persons.get(person_id))
+        return self.s.get(Person, person_id)
 
     def memberships(self, person_id: int) -> list[Membership]:
+        if (org := self._org()) is not None:
+            return [self._attach(m) for m in org.memberships_by_person.get(person_id, ())]
         return list(self.s.exec(select(Membership).where(Membership.person_id == person_id)))
 
     def roles_over(self, person_id: int | None, unit_id: int) -> set[Role]:
@@ -76,6 +109,9 @@ class Repo:
         return {Role(m.role) for m in self.memberships(person_id) if m.unit_id in chain or m.role == Role.ADMIN}
 
     def people_with_role(self, unit_id: int, role: Role) -> list[Person]:
+        if (org := self._org()) is not None:
+            found = org.memberships_by_unit_role.get((unit_id, role.value), ())
+            return [self._attach(org.persons[m.person_id]) for m in found]
         q = (
             select(Person)
             .join(Membership, col(Membership.person_id) == col(Person.id))
@@ -87,11 +123,16 @@ class Repo:
     def is_admin(self, person_id: int | None) -> bool:
         if person_id is None:
             return False
+        if (org := self._org()) is not None:
+            return any(m.role == Role.ADMIN.value for m in org.memberships_by_person.get(person_id, ()))
         q = select(Membership).where(Membership.person_id == person_id, Membership.role == Role.ADMIN.value)
         return self.s.exec(q).first() is not None
 
     def workers_of(self, unit_id: int) -> list[tuple[Membership, Person]]:
         """Grid workers of the unit with their memberships (which carry the categories they take)."""
+        if (org := self._org()) is not None:
+            found = org.memberships_by_unit_role.get((unit_id, Role.GRID_WORKER.value), ())
+            return [(self._attach(m), self._attach(org.persons[m.person_id])) for m in found]
         q = (
             select(Membership, Person)
             .join(Person, col(Person.id) == col(Membership.person_id))
@@ -102,6 +143,9 @@ class Repo:
 
     # --- chats ----------------------------------------------------------------------------------
     def binding(self, chat_id: int, *, active_only: bool = True) -> ChatBinding | None:
+        if (org := self._org()) is not None:
+            found = org.bindings_by_chat.get(chat_id)
+            return self._attach(found) if found is not None and (found.active or not active_only) else None
         q = select(ChatBinding).where(ChatBinding.chat_id == chat_id)
         if active_only:
             q = q.where(ChatBinding.active == True)  # noqa: E712
@@ -109,17 +153,23 @@ class Repo:
 
     def chat_for(self, unit_id: int, kind: ChatKind) -> ChatBinding | None:
         """The chat of that kind bound to the unit, or to the nearest unit above it."""
+        org = self._org()
         for unit in self.ancestors(unit_id):
-            q = select(ChatBinding).where(
-                ChatBinding.unit_id == unit.id, ChatBinding.kind == kind.value, ChatBinding.active == True  # noqa: E712
-            )
-            found = self.s.exec(q.order_by(ChatBinding.id)).first()
+            if org is not None:
+                found = self._attach(org.active_binding_by_unit_kind.get((unit.id, kind.value)))
+            else:
+                q = select(ChatBinding).where(
+                    ChatBinding.unit_id == unit.id, ChatBinding.kind == kind.value,
+                    ChatBinding.active == True,  # noqa: E712
+                )
+                found = self.s.exec(q.order_by(ChatBinding.id)).first()
             if found:
                 return found
         return None
 
     def move_chat(self, old_chat_id: int, new_chat_id: int) -> None:
         """A group became a supergroup: its binding, its cases and its queued messages follow the new id."""
+        orgcache.mark_dirty(self.s)
         self.s.exec(update(ChatBinding).where(ChatBinding.chat_id == old_chat_id).values(chat_id=new_chat_id))
         self.s.exec(update(Case).where(Case.source_chat_id == old_chat_id).values(source_chat_id=new_chat_id))
         self.s.exec(update(OutboxMessage)

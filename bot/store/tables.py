@@ -56,6 +56,14 @@ class ChatBinding(SQLModel, table=True):
     bound_at: datetime = Field(default_factory=utcnow)
 
 
+class OrgVersion(SQLModel, table=True):
+    """One row, bumped by database triggers whenever unit, person, membership or chat_binding changes (by the bot
+    or by hand): a process keeps the organisation in memory for as long as this number stays the same."""
+    __tablename__ = "org_version"
+    id: int = Field(default=1, primary_key=True)
+    version: int = Field(default=0, sa_type=BigInteger)
+
+
 class ChatSeen(SQLModel, table=True):
     """Chats the bot has seen but that are not bound: each gets the admin hint once."""
 
