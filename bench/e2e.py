@@ -29,8 +29,11 @@ import argparse
 import asyncio
 import logging
 import math
+import os
 import re
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -44,17 +47,18 @@ from typing import Any
 
 import yaml
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
 
 from sqlmodel import select  # noqa: E402
 
 from bot import texts  # noqa: E402
-from bot.sandbox import LocalBot, local_bot  # noqa: E402
+from bot.sandbox import TOKEN, LocalBot, local_bot  # noqa: E402
 from bot.services.org import import_org  # noqa: E402
 from bot.settings import Settings  # noqa: E402
 from bot.store.db import make_engine, unit_of_work, upgrade  # noqa: E402
 from bot.store.tables import Case, InboundUpdate, OutboxMessage  # noqa: E402
-from bot.transport.standin import StandIn, User  # noqa: E402
+from bot.transport.standin import StandIn, StandInClient, User  # noqa: E402
 
 # the send limits of part 1 (the e2e tests' FAST_SEND): Telegram's limits are not what is measured there
 RAISED_LIMITS = dict(send_chat_per_second=200.0, send_chat_burst=50, send_group_per_minute=6000.0,
@@ -137,6 +141,61 @@ async def bench_bot(tmp: Path, name: str, transport: str, groups: int, **overrid
     engine.dispose()
 
 
+@dataclass
+class Harness:
+    """What part 1 needs: the stand-in (in this process), its client, and the classifier's name."""
+    standin: StandIn
+    tg: Any
+    classifier: str
+
+
+@asynccontextmanager
+async def inline_bot(tmp: Path, name: str, transport: str, groups: int, **overrides: Any) -> AsyncIterator[Harness]:
+    """GridBot in this process, beside the stand-in and this script (one interpreter for all three)."""
+    async with bench_bot(tmp, name, transport, groups, **overrides) as lb:
+        clf = type(lb.bot.classifier)
+        yield Harness(lb.standin, lb.tg, f"{clf.__module__}.{clf.__qualname__} (bot in this process)")
+
+
+@asynccontextmanager
+async def process_bot(tmp: Path, name: str, transport: str, groups: int, **overrides: Any) -> AsyncIterator[Harness]:
+    """GridBot as deployed: `gridbot run` in a process of its own (settings from GRIDBOT_* variables), on the
+    same prepared SQLite file; the stand-in and this script share the other process, as Telegram's servers
+    would not share the bot's interpreter."""
+    db = tmp / f"{name}.db"
+    engine = make_engine(f"sqlite:///{db}")
+    upgrade(engine)
+    org_file = tmp / f"{name}-org.yaml"
+    org_file.write_text(yaml.safe_dump(org(groups), allow_unicode=True), "utf-8")
+    with unit_of_work(engine) as s:
+        import_org(s, org_file)
+    engine.dispose()
+    standin = StandIn()
+    base = await standin.start()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDBOT_")}
+    env.update({"GRIDBOT_TOKEN": TOKEN, "GRIDBOT_API_BASE_URL": base, "GRIDBOT_DATABASE_URL": f"sqlite:///{db}",
+                "GRIDBOT_POLL_TIMEOUT": "2", "PYTHONPATH": str(REPO)})
+    env.update({f"GRIDBOT_{k.upper()}": str(v) for k, v in overrides.items()})
+    log = (tmp / f"{name}.log").open("ab")
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "run", "--transport", transport], env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=tmp)
+    tg = StandInClient(base)
+    try:
+        if await wait_for(lambda: any(c.method == "getUpdates" for c in standin.calls), 60) is None:
+            raise SystemExit(f"the bot process did not start polling within 60 s; see {tmp / name}.log")
+        yield Harness(standin, tg, "bot.classifier (the packaged one, in `gridbot run`)")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+        await tg.close()
+        await standin.stop()
+
+
 def text_of(msg: dict[str, Any]) -> str:
     return msg.get("text") or msg.get("caption") or ""
 
@@ -217,8 +276,9 @@ class Sample:
 OPENED = texts.CASE_OPENED.split("{")[0]  # "✅ 已受理，工单号 #": the reply that opened a case
 
 
-async def latency(tmp: Path, transport: str, n: int, groups: int) -> dict[str, Any]:
-    async with bench_bot(tmp, f"latency-{transport}", transport, groups, **RAISED_LIMITS) as lb:
+async def latency(tmp: Path, transport: str, n: int, groups: int, bot: str = "process") -> dict[str, Any]:
+    harness = process_bot if bot == "process" else inline_bot
+    async with harness(tmp, f"latency-{transport}-{bot}", transport, groups, **RAISED_LIMITS) as lb:
         standin = lb.standin
         samples: list[Sample] = []
         other = Counter()  # measured reports whose reply did not open a case, or with no reply/card
@@ -261,11 +321,10 @@ async def latency(tmp: Path, transport: str, n: int, groups: int) -> dict[str, A
         elapsed = time.monotonic() - started
         await lb.tg.wait_quiet(0.2, timeout=5)
         times = message_times(standin)
-        clf = type(lb.bot.classifier)
         replies = [times[(x.chat, x.reply)] - times[(x.chat, x.report)] for x in samples]
         cards = [times[(x.card_chat, x.card)] - times[(x.chat, x.report)] for x in samples if x.card]
         return dict(transport=transport, replies=replies, cards=cards, other=other, elapsed=elapsed,
-                    classifier=f"{clf.__module__}.{clf.__qualname__}")
+                    classifier=lb.classifier)
 
 
 def print_latency(r: dict[str, Any], n: int, groups: int) -> None:
@@ -425,6 +484,9 @@ async def main() -> None:
     ap.add_argument("--groups", type=int, default=50, help="resident groups (grids) in both parts")
     ap.add_argument("--transport", choices=["ptb", "aiogram", "both"], default="both")
     ap.add_argument("--skip", choices=["latency", "burst"], help="leave one part out")
+    ap.add_argument("--bot", choices=["process", "inline", "both"], default="process",
+                    help="part 1: the bot as `gridbot run` in its own process (default, as deployed), or in this "
+                         "process beside the stand-in and the script")
     args = ap.parse_args()
     if args.messages < 1 or args.reports < 1 or args.groups < 1:
         ap.error("--messages, --reports and --groups must be positive")
@@ -439,14 +501,17 @@ async def main() -> None:
                   f"round-robin over {args.groups} residents' groups, SQLite file in {tmp}")
             print("   method: times are the stand-in's timeline (when it stored the injected report / the bot's "
                   "reply); the script polls the stand-in in-process every 1 ms and injects the next report only "
-                  "after the reply and the task card arrived")
+                  "after the reply and the task card arrived; the bot runs as `gridbot run` in its own process "
+                  "(--bot process) and/or inside this one (--bot inline)")
             print(f"   send limits RAISED for this part ({', '.join(f'{k}={v:g}' for k, v in RAISED_LIMITS.items())}) "
                   "and not enforced by the stand-in, so Telegram's 1 msg/s per chat and 20/min per group do not "
                   f"dominate; the first {WARMUP} messages are warm-up and not counted")
+            modes = ["process", "inline"] if args.bot == "both" else [args.bot]
             for t in transports:
-                r = await latency(tmp, t, args.messages, args.groups)
-                print_latency(r, args.messages, args.groups)
-                print_logs()
+                for mode in modes:
+                    r = await latency(tmp, t, args.messages, args.groups, mode)
+                    print_latency(r, args.messages, args.groups)
+                    print_logs()
         if args.skip != "burst":
             print(f"\n2. outbox drain under a burst: {args.reports} reports over {args.groups} residents' groups "
                   f"(each grid: 1 worker, its own workers' group), DEFAULT send limits, stand-in enforcing them")
