@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+# config/categories.yaml of the source checkout this module runs from (absent in an installed wheel)
+_CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "categories.yaml"
+
 TOP_LEVEL_CODES = (
     "environment",
     "facilities",
@@ -193,6 +196,10 @@ class Taxonomy:
     # ---- loading -------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path | None = None) -> Taxonomy:
+        if path is None and _CHECKOUT_CONFIG.is_file():
+            # running from a source checkout: its own config/, not the one an editable install maps
+            # bot.defaults to (a second git worktree on PYTHONPATH would otherwise read the first's)
+            path = _CHECKOUT_CONFIG
         if path is None:
             source = "bot.defaults/categories.yaml"
             try:
