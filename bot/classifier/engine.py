@@ -40,11 +40,15 @@ W_PROBLEM_MORE = 0.6
 W_RED = 6.0
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
+W_SUGGESTION_SUBJECT = -0.9
 W_QMARK = -0.8
 # 是否 / 能否 / 何时 / …吗? about a named subject is how residents petition (何时修好?), not an
 # information request: a smaller penalty than 请问 / 咨询 / 怎么办理
 W_PETITION = -0.8
 W_PLACE = 0.8  # a subject the rules know, at a named place (3号楼电梯, 文一路路灯)
+# a subject (not a weak topic) named in plain register — no 我/你, 呢/啊/吧, 哈哈 (rules.chat_patterns),
+# no question, 4+ characters: 小区垃圾桶, 河道垃圾 is how residents and boards title a report
+W_PLAIN_SUBJECT = 1.0
 W_FILTER = -6.0
 W_ROLE = -3.0
 W_NOTHING_SHORT = -1.0
@@ -196,6 +200,7 @@ class Classifier:
             score += W_WEAK_TOPIC + W_TOPIC_MORE * min(ev.n_weak_topics - 1, 2)
         if ev.pairs:
             score += W_PAIR
+        vague = False  # only vague wording (电梯的情况, 停车问题): stays in the ask band
         if problem:
             # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
             if scores:
@@ -210,6 +215,7 @@ class Classifier:
             if m:
                 problem = [m]
                 score += W_WEAK_PROBLEM
+                vague = True
         if red:
             score += W_RED
         question = None
@@ -225,7 +231,16 @@ class Classifier:
                 score += W_QMARK
         suggestion = phrases.search(hits, "suggestion", normalized, chars)
         if suggestion:
-            score += W_SUGGESTION
+            # a suggestion about a subject the rules know (建议加装护栏) is a petition, kept as a report
+            score += W_SUGGESTION_SUBJECT if scores else W_SUGGESTION
+        if (
+            ev.n_topics
+            and not vague
+            and question is None
+            and len(normalized) >= 4
+            and phrases.search(hits, "chat", normalized, chars) is None
+        ):
+            score += W_PLAIN_SUBJECT
         filt = None
         role_notice = False
         if not red:

@@ -332,6 +332,7 @@ class Ruleset:
         self.question = PhraseMatcher(r.question_patterns)
         self.suggestion = PhraseMatcher(r.suggestion_patterns)
         self.complaint_question = PhraseMatcher(r.complaint_question_patterns)
+        self.chat = PhraseMatcher(r.chat_patterns)
         self.non_report = [(name, PhraseMatcher(pats)) for name, pats in r.non_report.items() if pats]
         self.notice_roles = frozenset(r.notice_roles)
         # the hot path searches all of the above in one automaton pass
@@ -343,6 +344,7 @@ class Ruleset:
                 "question": self.question,
                 "suggestion": self.suggestion,
                 "complaint_question": self.complaint_question,
+                "chat": self.chat,
                 **{f"nr:{name}": m for name, m in self.non_report},
             }
         )

@@ -102,6 +102,8 @@ class Rules:
     weak_topics: tuple[str, ...] = ()
     # complaint wording specific enough to be a report on its own (拖欠, 占用, 不作为)
     strong_problem_patterns: tuple[str, ...] = ()
+    # chit-chat register (我/你, 呢/啊/吧, 哈哈): a subject named without it reads as a report title
+    chat_patterns: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -390,6 +392,7 @@ class Taxonomy:
             },
             notice_roles=roles,
             weak_topics=ck.words(raw.get("weak_topics"), "rules.weak_topics"),
+            chat_patterns=ck.patterns(raw.get("chat_patterns") or [], "rules.chat_patterns"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------

@@ -324,3 +324,35 @@ def test_category_boundaries(clf: Classifier, text: str, category: str) -> None:
 def test_grievance_words_without_subject_go_to_other(clf: Classifier) -> None:
     c = clf.classify("有关部门不作为，一直推诿")
     assert c.is_report and c.category == "other"
+
+
+# A subject the rules know, named in plain register (no 我/你, 呢/啊, 哈哈, no question), is how
+# residents title a report; with chit-chat wording around it, it stays below the report threshold.
+@pytest.mark.parametrize("text", ["单元楼下的化粪池", "后街的公厕"])
+def test_subject_in_plain_register_is_a_report(clf: Classifier, text: str) -> None:
+    assert clf.classify(text).is_report
+
+
+@pytest.mark.parametrize("text", ["咱家楼下的化粪池啊", "哈哈我们小区那座桥好漂亮啊", "小孩的学校", "垃圾桶"])
+def test_subject_in_chat_register_is_not(clf: Classifier, text: str) -> None:
+    assert not clf.classify(text).is_report
+
+
+# The register of a petition (关于…的问题, 存在问题, 请求…尽快…) and a refused duty (不维修) report
+# whatever the subject; a title that names a timetable or a policy only asks for information.
+@pytest.mark.parametrize(
+    "text",
+    ["物业一直不维修顶楼的水箱", "关于老年活动室被人占着打牌的问题", "新交的房子存在问题", "请求社区尽快把北边那段土路硬化"],
+)
+def test_petition_register_is_a_report(clf: Classifier, text: str) -> None:
+    assert clf.classify(text).is_report
+
+
+@pytest.mark.parametrize("text", ["地铁三号线的开通时间", "公租房的申请条件", "建议大家多喝水"])
+def test_information_titles_are_not_reports(clf: Classifier, text: str) -> None:
+    assert not clf.classify(text).is_report
+
+
+def test_suggestion_about_a_known_subject_is_a_report(clf: Classifier) -> None:
+    c = clf.classify("建议在菜场门口装几个路灯")
+    assert c.is_report and c.category == "facilities"
