@@ -102,6 +102,17 @@ def _only_negated(text: str, word: str, spans: list[tuple[int, int]]) -> bool:
     return True
 
 
+def _negated_after(tokens: list[str] | None, negations: frozenset[str], at: int) -> bool:
+    """True when a negation follows character offset `at` (电梯没有坏, 垃圾桶没满: a state that is
+    fine); one before the subject is an absence (没有公园), a complaint."""
+    pos = 0
+    for t in tokens or ():
+        if pos > at and t in negations:
+            return True
+        pos += len(t)
+    return False
+
+
 _FIELDS = tuple(f for f in Classification.__dataclass_fields__)
 
 
@@ -236,6 +247,7 @@ class Classifier:
         if (
             ev.n_topics
             and not vague
+            and not _negated_after(tokens, rules.negations, min(ev.first.values(), default=0))
             and question is None
             and len(normalized) >= 4
             and phrases.search(hits, "chat", normalized, chars) is None

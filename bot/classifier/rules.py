@@ -408,7 +408,10 @@ class Ruleset:
                 if flags & ABSENCE:
                     absences.append(pos)
                 continue
-            if i and self._negated(tokens, i):
+            if i and self._negated(tokens, i) and not (
+                # 没有斑马线: an absence word right before an object is its fault, not a negation
+                e.object_of >= 0 and (prev := lex.get(tokens[i - 1])) is not None and prev.flags & ABSENCE
+            ):
                 ev.negated.append(tok)
                 ev.negated_spans.append((start, pos))
                 continue

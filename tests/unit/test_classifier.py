@@ -356,3 +356,24 @@ def test_information_titles_are_not_reports(clf: Classifier, text: str) -> None:
 def test_suggestion_about_a_known_subject_is_a_report(clf: Classifier) -> None:
     c = clf.classify("建议在菜场门口装几个路灯")
     assert c.is_report and c.category == "facilities"
+
+
+# Generic grievance wording (反映多次, 得不到解决) says nothing of the subject: the subject decides.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("3栋停水好几天了，反映多次得不到解决", "utilities"),
+        ("楼下超市卖假冒伪劣的洗衣液", "market"),
+        ("半夜了工地还在施工", "order"),
+        ("网上订房平台的保证金一直不退", "market"),
+        ("幼儿园门口没有斑马线", "traffic"),  # an absent object is its fault, not a negation
+    ],
+)
+def test_subject_decides_the_category(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and c.category == category
+
+
+@pytest.mark.parametrize("text", ["电梯没有坏", "垃圾桶没有满", "路灯不是坏了"])
+def test_a_subject_said_to_be_fine_is_not_a_report(clf: Classifier, text: str) -> None:
+    assert not clf.classify(text).is_report
