@@ -42,6 +42,7 @@ W_QUESTION = -2.4
 W_SUGGESTION = -2.2
 W_SUGGESTION_SUBJECT = -0.9
 W_QMARK = -0.8
+W_COMPLAINT_QUESTION = 0.8
 # 是否 / 能否 / 何时 / …吗? about a named subject is how residents petition (何时修好?), not an
 # information request: a smaller penalty than 请问 / 咨询 / 怎么办理
 W_PETITION = -0.8
@@ -231,6 +232,9 @@ class Classifier:
             score += W_RED
         question = None
         complaint_question = phrases.search(hits, "complaint_question", normalized, chars)
+        if complaint_question and scores:
+            # 为何/凭什么 about a subject the rules know is a grievance: 凭什么不让孩子转学
+            score += W_COMPLAINT_QUESTION
         if not complaint_question:
             found = phrases.findall(hits, "question", normalized, chars)
             if found:

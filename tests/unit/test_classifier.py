@@ -396,3 +396,13 @@ def test_a_subject_said_to_be_fine_is_not_a_report(clf: Classifier, text: str) -
 def test_weak_place_words_and_new_vocabulary(clf: Classifier, text: str, category: str) -> None:
     c = clf.classify(text)
     assert c.is_report and c.category == category
+
+
+# A grievance asked as a question (凭什么, 为何) about a known subject is a report.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("凭什么不让我家孩子在片区小学入学？", "welfare"), ("火车站门口的出租车都不打表", "traffic")],
+)
+def test_grievance_questions_are_reports(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and c.category == category
