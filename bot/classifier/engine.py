@@ -40,7 +40,7 @@ W_PROBLEM_MORE = 0.6
 W_RED = 6.0
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
-W_SUGGESTION_SUBJECT = -0.9
+W_SUGGESTION_SUBJECT = -0.5
 W_QMARK = -0.8
 W_COMPLAINT_QUESTION = 0.8
 # 是否 / 能否 / 何时 / …吗? about a named subject is how residents petition (何时修好?), not an
