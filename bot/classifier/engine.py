@@ -237,6 +237,8 @@ class Classifier:
             score += W_COMPLAINT_QUESTION
         if not complaint_question:
             found = phrases.findall(hits, "question", normalized, chars)
+            if normalized.endswith(rules.info_endings):  # 通车时间, 是否有招生计划
+                found.append(next(w for w in rules.info_endings if normalized.endswith(w)))
             if found:
                 question = found[0]
                 info = [w for w in found if w not in PETITION and not w.startswith("吗")]
@@ -254,7 +256,7 @@ class Classifier:
             and not _negated_after(tokens, rules.negations, min(ev.first.values(), default=0))
             and question is None
             and len(normalized) >= 4
-            and phrases.search(hits, "chat", normalized, chars) is None
+            and not rules.chat_register(normalized, chars)
         ):
             score += W_PLAIN_SUBJECT
         filt = None

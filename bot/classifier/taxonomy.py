@@ -104,6 +104,8 @@ class Rules:
     strong_problem_patterns: tuple[str, ...] = ()
     # chit-chat register (我/你, 呢/啊/吧, 哈哈): a subject named without it reads as a report title
     chat_patterns: tuple[str, ...] = ()
+    # a title ending on one of these (时间, 计划, 政策) asks for information
+    info_title_endings: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -393,6 +395,7 @@ class Taxonomy:
             notice_roles=roles,
             weak_topics=ck.words(raw.get("weak_topics"), "rules.weak_topics"),
             chat_patterns=ck.patterns(raw.get("chat_patterns") or [], "rules.chat_patterns"),
+            info_title_endings=ck.words(raw.get("info_title_endings"), "rules.info_title_endings"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------
