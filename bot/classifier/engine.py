@@ -253,10 +253,10 @@ class Classifier:
         if (
             ev.n_topics
             and not vague
-            and not _negated_after(tokens, rules.negations, min(ev.first.values(), default=0))
             and question is None
             and len(normalized) >= 4
             and not rules.chat_register(normalized, chars)
+            and not _negated_after(tokens, rules.negations, min(ev.first.values(), default=0))
         ):
             score += W_PLAIN_SUBJECT
         filt = None
