@@ -233,7 +233,7 @@ class Classifier:
         question = None
         complaint_question = phrases.search(hits, "complaint_question", normalized, chars)
         if complaint_question and scores:
-            # 为何/凭什么 about a subject the rules know is a grievance: 凭什么不让孩子转学
+            # 为何/凭什么 about a subject the rules know is a grievance: 凭什么路灯坏了没人修
             score += W_COMPLAINT_QUESTION
         if not complaint_question:
             found = phrases.findall(hits, "question", normalized, chars)
@@ -248,7 +248,7 @@ class Classifier:
                 score += W_QMARK
         suggestion = phrases.search(hits, "suggestion", normalized, chars)
         if suggestion:
-            # a suggestion about a subject the rules know (建议加装护栏) is a petition, kept as a report
+            # a suggestion about a subject the rules know (建议在菜场门口装路灯) is a petition, kept as a report
             score += W_SUGGESTION_SUBJECT if scores else W_SUGGESTION
         if (
             ev.n_topics
