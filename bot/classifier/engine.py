@@ -40,11 +40,16 @@ W_PROBLEM_MORE = 0.6
 W_RED = 6.0
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
+W_SUGGESTION_SUBJECT = -0.5
 W_QMARK = -0.8
+W_COMPLAINT_QUESTION = 0.8
 # 是否 / 能否 / 何时 / …吗? about a named subject is how residents petition (何时修好?), not an
 # information request: a smaller penalty than 请问 / 咨询 / 怎么办理
 W_PETITION = -0.8
 W_PLACE = 0.8  # a subject the rules know, at a named place (3号楼电梯, 文一路路灯)
+# a subject (not a weak topic) named in plain register — no 我/你, 呢/啊/吧, 哈哈 (rules.chat_patterns),
+# no question, 4+ characters: 小区垃圾桶, 河道垃圾 is how residents and boards title a report
+W_PLAIN_SUBJECT = 0.5
 W_FILTER = -6.0
 W_ROLE = -3.0
 W_NOTHING_SHORT = -1.0
@@ -96,6 +101,17 @@ def _only_negated(text: str, word: str, spans: list[tuple[int, int]]) -> bool:
             return False
         at = text.find(word, at + 1)
     return True
+
+
+def _negated_after(tokens: list[str] | None, negations: frozenset[str], at: int) -> bool:
+    """True when a negation follows character offset `at` (电梯没有坏, 垃圾桶没满: a state that is
+    fine); one before the subject is an absence (没有公园), a complaint."""
+    pos = 0
+    for t in tokens or ():
+        if pos > at and t in negations:
+            return True
+        pos += len(t)
+    return False
 
 
 _FIELDS = tuple(f for f in Classification.__dataclass_fields__)
@@ -196,6 +212,7 @@ class Classifier:
             score += W_WEAK_TOPIC + W_TOPIC_MORE * min(ev.n_weak_topics - 1, 2)
         if ev.pairs:
             score += W_PAIR
+        vague = False  # only vague wording (电梯的情况, 停车问题): stays in the ask band
         if problem:
             # complaint wording about nothing the rules know is weaker evidence (chit-chat says 怎么办 too)
             if scores:
@@ -210,12 +227,18 @@ class Classifier:
             if m:
                 problem = [m]
                 score += W_WEAK_PROBLEM
+                vague = True
         if red:
             score += W_RED
         question = None
         complaint_question = phrases.search(hits, "complaint_question", normalized, chars)
+        if complaint_question and scores:
+            # 为何/凭什么 about a subject the rules know is a grievance: 凭什么路灯坏了没人修
+            score += W_COMPLAINT_QUESTION
         if not complaint_question:
             found = phrases.findall(hits, "question", normalized, chars)
+            if normalized.endswith(rules.info_endings):  # 通车时间, 是否有招生计划
+                found.append(next(w for w in rules.info_endings if normalized.endswith(w)))
             if found:
                 question = found[0]
                 info = [w for w in found if w not in PETITION and not w.startswith("吗")]
@@ -225,7 +248,17 @@ class Classifier:
                 score += W_QMARK
         suggestion = phrases.search(hits, "suggestion", normalized, chars)
         if suggestion:
-            score += W_SUGGESTION
+            # a suggestion about a subject the rules know (建议在菜场门口装路灯) is a petition, kept as a report
+            score += W_SUGGESTION_SUBJECT if scores else W_SUGGESTION
+        if (
+            ev.n_topics
+            and not vague
+            and question is None
+            and len(normalized) >= 4
+            and not rules.chat_register(normalized, chars)
+            and not _negated_after(tokens, rules.negations, min(ev.first.values(), default=0))
+        ):
+            score += W_PLAIN_SUBJECT
         filt = None
         role_notice = False
         if not red:

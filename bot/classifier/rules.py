@@ -332,8 +332,15 @@ class Ruleset:
         self.question = PhraseMatcher(r.question_patterns)
         self.suggestion = PhraseMatcher(r.suggestion_patterns)
         self.complaint_question = PhraseMatcher(r.complaint_question_patterns)
+        # chit-chat register, asked only when a subject is named alone: its single characters are a
+        # set tested against the message's characters (in the shared automaton they would add a hit
+        # for nearly every 我 / 的 / 呢 of every message), longer words one PhraseMatcher
+        chat_words, chat_rest = _split_patterns(r.chat_patterns)
+        self.chat_chars = frozenset(w for w in chat_words if len(w) == 1)
+        self.chat = PhraseMatcher(tuple(w for w in chat_words if len(w) > 1) + tuple(chat_rest))
         self.non_report = [(name, PhraseMatcher(pats)) for name, pats in r.non_report.items() if pats]
         self.notice_roles = frozenset(r.notice_roles)
+        self.info_endings = tuple(r.info_title_endings)
         # the hot path searches all of the above in one automaton pass
         self.phrases = PhraseBank(
             {
@@ -363,6 +370,10 @@ class Ruleset:
         self._any_evidence = len(self._evidence_words) > 0
         if self._any_evidence:
             self._evidence_words.make_automaton()
+
+    def chat_register(self, text: str, chars: frozenset[str]) -> bool:
+        """True when the text has chit-chat wording (我, 呢, 哈哈 …: rules.chat_patterns)."""
+        return not self.chat_chars.isdisjoint(chars) or self.chat.search(text) is not None
 
     def may_match(self, text: str) -> bool:
         """False when no word that creates evidence occurs in `text`: match() of its tokens is empty."""
@@ -406,7 +417,10 @@ class Ruleset:
                 if flags & ABSENCE:
                     absences.append(pos)
                 continue
-            if i and self._negated(tokens, i):
+            if i and self._negated(tokens, i) and not (
+                # 没有斑马线: an absence word right before an object is its fault, not a negation
+                e.object_of >= 0 and (prev := lex.get(tokens[i - 1])) is not None and prev.flags & ABSENCE
+            ):
                 ev.negated.append(tok)
                 ev.negated_spans.append((start, pos))
                 continue

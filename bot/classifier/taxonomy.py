@@ -15,6 +15,9 @@ from typing import Any
 
 import yaml
 
+# config/categories.yaml of the source checkout this module runs from (absent in an installed wheel)
+_CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "categories.yaml"
+
 TOP_LEVEL_CODES = (
     "environment",
     "facilities",
@@ -99,6 +102,10 @@ class Rules:
     weak_topics: tuple[str, ...] = ()
     # complaint wording specific enough to be a report on its own (拖欠, 占用, 不作为)
     strong_problem_patterns: tuple[str, ...] = ()
+    # chit-chat register (我/你, 呢/啊/吧, 哈哈): a subject named without it reads as a report title
+    chat_patterns: tuple[str, ...] = ()
+    # a title ending on one of these (时间, 计划, 政策) asks for information
+    info_title_endings: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -193,6 +200,10 @@ class Taxonomy:
     # ---- loading -------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path | None = None) -> Taxonomy:
+        if path is None and _CHECKOUT_CONFIG.is_file():
+            # running from a source checkout: its own config/, not the one an editable install maps
+            # bot.defaults to (a second git worktree on PYTHONPATH would otherwise read the first's)
+            path = _CHECKOUT_CONFIG
         if path is None:
             source = "bot.defaults/categories.yaml"
             try:
@@ -383,6 +394,8 @@ class Taxonomy:
             },
             notice_roles=roles,
             weak_topics=ck.words(raw.get("weak_topics"), "rules.weak_topics"),
+            chat_patterns=ck.patterns(raw.get("chat_patterns") or [], "rules.chat_patterns"),
+            info_title_endings=ck.words(raw.get("info_title_endings"), "rules.info_title_endings"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------
