@@ -11,7 +11,10 @@ and prints, per file, how many rows the classifier calls reports (confidence >= 
 - hangzhou_liuyan_labeled.csv titles by the poster's `type`: 投诉/求助 and 建言 are reports (recall);
   咨询 and 感谢 have no gold here (many 咨询 titles are petitions, some only ask for information),
   so only the share called reports is shown;
-- chat_negatives.csv: the share of chit-chat called a report (false positive rate).
+- chat_negatives.csv: the share of chit-chat called a report (false positive rate);
+- own is_report labels: bench/public_isreport_labels.csv (file,id,is_report — ids and our hand
+  labels only, never the text): ~200 Hangzhou titles (many 咨询 / 建言) and Teddy titles (many
+  question-like), labelled before the cls-precision rules were changed; precision / recall / F1.
 
 Rows are split in two by md5 of their id: `tune` (md5 even — the half whose misses may be read
 while choosing words; bench/public_category_labels.csv is from it too) and `held` (md5 odd — only
@@ -43,10 +46,28 @@ def read(path: Path) -> list[dict]:
         return list(csv.DictReader(fh))
 
 
+LABELS = REPO / "bench" / "public_isreport_labels.csv"
+
+
+def own_labels(pub: Path) -> list[tuple[str, str, bool]]:
+    """(id, title, is_report) of bench/public_isreport_labels.csv, titles read from the public files."""
+    if not LABELS.exists():
+        return []
+    titles: dict[tuple[str, str], str] = {}
+    wanted = read(LABELS)
+    for fname in {r["file"] for r in wanted}:
+        for r in read(pub / fname):
+            titles[(fname, r["id"])] = r["title"]
+    return [(r["id"], titles[(r["file"], r["id"])], r["is_report"].strip() == "1") for r in wanted]
+
+
 def sets(data_dir: Path) -> list[tuple[str, list[tuple[str, str, bool | None]]]]:
     """(name, [(id, text, gold)]); gold None = no gold (only the share called reports is shown)."""
     pub = data_dir / "public"
     out = []
+    own = own_labels(pub)
+    if own:
+        out.append(("own is_report labels", own))
     rows = read(pub / "is_report_eval.csv")
     out.append(("is_report_eval", [(r["id"], r["text"], r["label"].strip() == "1") for r in rows]))
     rows = read(pub / "teddy2020c_unlabeled_reports.csv")
@@ -75,7 +96,7 @@ def main() -> int:
         return 0
     clf = Classifier.load()
     halves = ("tune", "held") if args.half == "all" else (args.half,)
-    print(f"{'set':<26}" + "".join(f"{h:>28}" for h in halves))
+    print(f"{'set':<26}" + "".join(f"{h:>38}" for h in halves))
     listed = []
     for name, rows in sets(data_dir):
         cells = []
@@ -94,19 +115,20 @@ def main() -> int:
                     tn += not pred
                 if args.misses and name.startswith(args.misses) and h == halves[0]:
                     if gold is not None and pred != gold:
-                        listed.append((c.confidence, c.category, text))
+                        listed.append((c.confidence, c.category, ("FA " if pred else "miss ") + text))
             n = tp + fp + fn + tn
             if any(g is False for _i, _t, g in rows) and any(g for _i, _t, g in rows):
                 p = tp / (tp + fp) if tp + fp else 0.0
                 r = tp / (tp + fn) if tp + fn else 0.0
-                cells.append(f"P {p:.3f} R {r:.3f} (n={n})")
+                f1 = 2 * p * r / (p + r) if p + r else 0.0
+                cells.append(f"P {p:.3f} R {r:.3f} F1 {f1:.3f} (n={n})")
             elif rows and rows[0][2] is False:
                 cells.append(f"called report {fp / n if n else 0:.3f} (n={n})")
             elif rows and rows[0][2] is None:
                 cells.append(f"called report {tp / n if n else 0:.3f} (n={n})")
             else:
                 cells.append(f"recall {tp / n if n else 0:.3f} (n={n})")
-        print(f"{name:<26}" + "".join(f"{c:>28}" for c in cells))
+        print(f"{name:<26}" + "".join(f"{c:>38}" for c in cells))
     if listed:
         print()
         for conf, cat, text in sorted(listed, key=lambda x: -x[0])[: args.n]:

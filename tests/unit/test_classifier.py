@@ -424,3 +424,63 @@ def test_weak_place_words_and_new_vocabulary(clf: Classifier, text: str, categor
 def test_grievance_questions_are_reports(clf: Classifier, text: str, category: str) -> None:
     c = clf.classify(text)
     assert c.is_report and c.category == category
+
+
+# Information questions (cls-precision): asking when something opens or starts, whether one may or
+# is entitled to, how a procedure goes, what a standard or fee is, which office handles it, whether
+# a plan exists, or naming a plan / policy / subsidy as the whole title. With no fault, nuisance or
+# grievance word they must not open a case (the bot may still ask, below the report threshold).
+@pytest.mark.parametrize(
+    "text",
+    [
+        "江滨路的公交站什么时候开通",
+        "小区门口的路灯什么时候安装",
+        "幸福路何时能通车",
+        "外地户口的孩子是否可以在这边入学",
+        "退休人员能否办理居住证",
+        "个体户可不可以补缴社保",
+        "老年卡丢了该如何补办",
+        "医保关系如何转移",
+        "高龄补贴的发放标准是什么",
+        "停车费的收费标准是多少？",
+        "办居住证需要准备哪些材料",
+        "残疾证年审该找哪个部门",
+        "学校附近有没有规划建公园",
+        "新城那边有规划建医院吗",
+        "关于养老政策的疑问",
+        "对公积金提取的一点疑惑",
+        "新小区的配套",
+        "东片幼儿园的招生情况",
+        "高龄老人生活补助",
+        "关于老街区改造的问题",
+        # a housing or residence policy named alone (weak topics)
+        "保障房轮候",
+        "二套房的首付",
+    ],
+)
+def test_information_questions_do_not_open_a_case(clf: Classifier, text: str) -> None:
+    c = clf.classify(text)
+    assert not c.is_report, clf.explain(text)
+
+
+# The same question words next to a fault, a nuisance or a grievance keep the message a report.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("为什么北门的路灯一直不亮", "facilities"),
+        ("凭什么物业不给换门禁卡", "property"),
+        ("小区的垃圾为什么还没人清", "environment"),
+        ("楼下烧烤店天天吵到半夜，怎么没人管", "order"),
+        ("电梯坏了一个星期，什么时候能修好？", "property"),
+        ("断水三天了，何时恢复供水", "utilities"),
+        ("路灯坏了半个月，什么时候安装新的", "facilities"),
+        ("隔壁工地通宵施工，是否可以投诉", "order"),
+        ("为何公交车到现在还不开通", "traffic"),
+        ("关于小区门口占道经营的问题", "order"),
+        ("公租房漏水三个月没人修", "property"),
+        ("保障房分配不公平，有人走后门", "other"),
+    ],
+)
+def test_grievance_and_fault_questions_stay_reports(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and c.category == category, clf.explain(text)

@@ -18,7 +18,16 @@ from bot.classifier.taxonomy import TOP_LEVEL_CODES
 runner = CliRunner()
 
 
+# this checkout's config/categories.yaml, the file Taxonomy.load() reads from a source tree; the
+# packaged copy (bot.defaults) only when the tests run against an installed wheel. An editable install
+# maps bot.defaults to the first worktree's config/, so reading it directly here would test the
+# rules of another checkout.
+CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "categories.yaml"
+
+
 def packaged() -> dict:
+    if CHECKOUT_CONFIG.is_file():
+        return yaml.safe_load(CHECKOUT_CONFIG.read_text("utf-8"))
     return yaml.safe_load(resources.files("bot.defaults").joinpath("categories.yaml").read_text("utf-8"))
 
 
