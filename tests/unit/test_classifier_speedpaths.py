@@ -135,3 +135,44 @@ def test_location_shortcut_characters_fuzzed() -> None:
             if m.group(0).strip():
                 assert not _NEEDS.isdisjoint(m.group(0)), m.group(0)
     assert not _NEEDS.isdisjoint("路口") and not _NEEDS.isdisjoint("大门")  # the bare fallbacks
+
+
+def _jieba_reference(clf: Classifier):
+    """A plain jieba.Tokenizer with the classifier's words, as segment.build_tokenizer makes it."""
+    import jieba
+
+    from bot.classifier.segment import MIN_WORD_FREQ, _quiet_jieba
+
+    tk = jieba.Tokenizer()
+    with _quiet_jieba():
+        tk.initialize()
+    words = sorted({w for w in clf.rules.vocabulary() if w and not w.isspace()}, key=lambda w: (len(w), w))
+    for w in words:
+        freq = tk.suggest_freq(w, tune=False)
+        if len(w) > 1:
+            freq = max(freq, MIN_WORD_FREQ)
+        tk.add_word(w, freq=freq)
+    return tk
+
+
+def test_compiled_segmenter_equals_jieba(clf: Classifier) -> None:
+    """jieba-rs (CompiledSegmenter) and the pure-Python Segmenter cut exactly as jieba does, on our
+    lines, exact ties (楼道堆满杂物: 楼道堆满/杂物 and 楼道/堆满杂物 score the same; jieba takes the
+    longer first word), ASCII runs, CJK extension characters, other whitespace, and random mixes."""
+    import random
+
+    from bot.classifier.segment import CompiledSegmenter, Lexicon, Segmenter
+
+    tk = _jieba_reference(clf)
+    lex = Lexicon.from_tokenizer(tk)
+    compiled = CompiledSegmenter(lex)
+    python = Segmenter.from_lexicon(lex)
+    pool = "楼道堆满杂物电梯又坏了路灯不亮没有人打架不是漏水南门口3号楼ab12.%-+#&_ ，。!?\t\n㐀鿖𠀀豈"
+    rnd = random.Random(7)
+    texts = [*LINES, "北门口楼道堆满杂物,谁来管管", "wifi密码abc123 3.5%x", "a㐀b 鿖c\t\r\nd𠀀e"]
+    texts += ["".join(rnd.choice(pool) for _ in range(rnd.randint(1, 30))) for _ in range(2000)]
+    for t in texts:
+        want = tk.lcut(t, HMM=False)
+        assert compiled.lcut(t) == want, t
+        assert python.lcut(t) == want, t
+    assert tk.lcut("北门口楼道堆满杂物", HMM=False)[-2:] == ["楼道堆满", "杂物"]
