@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.classifier import Classifier
@@ -176,3 +178,32 @@ def test_compiled_segmenter_equals_jieba(clf: Classifier) -> None:
         assert compiled.lcut(t) == want, t
         assert python.lcut(t) == want, t
     assert tk.lcut("北门口楼道堆满杂物", HMM=False)[-2:] == ["楼道堆满", "杂物"]
+
+
+def test_location_patterns_dropped_only_when_they_cannot_match() -> None:
+    """Each location pattern's match holds one of the characters read off its end, and the regex
+    built from the patterns a text can match finds what the full one finds."""
+    import random
+
+    from bot.classifier import location as loc
+    from bot.classifier.prefilter import required_chars_last
+
+    assert required_chars_last("幸福(?:路|街)口?") == {"路", "街"}
+    pool = "3号楼栋幢座单元室12幸福路与人民街巷弄胡同交叉口阳光小区花园广场菜市场学校医院车站村东南北门边车库楼道天台不是的了 "
+    rnd = random.Random(11)
+    texts = ["".join(rnd.choice(pool) for _ in range(rnd.randint(1, 20))) for _ in range(3000)]
+    for pattern, need in zip(loc._PATTERNS, loc._PATTERN_NEEDS, strict=True):
+        assert need
+        rx = re.compile(pattern)
+        for t in texts:
+            for m in rx.finditer(t):
+                assert not need.isdisjoint(m.group(0)), (pattern, m.group(0))
+    for t in [*texts, *LINES]:
+        assert [m.span() for m in _LOCATION.finditer(t)] == [
+            m.span() for m in (loc._location_regex(_kept(loc, t)).finditer(t) if _kept(loc, t) else ())
+        ]
+
+
+def _kept(loc, text: str) -> tuple[int, ...]:
+    chars = frozenset(text)
+    return tuple(k for k, need in enumerate(loc._PATTERN_NEEDS) if need is None or not need.isdisjoint(chars))
