@@ -33,6 +33,8 @@ _LOCATION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
 # are tried in the same order at the same positions). The two name-led patterns (roads, named
 # places) cost the most and are the ones most often dropped.
 _PATTERN_NEEDS = [required_chars_last(p) for p in _PATTERNS]
+_NEEDS_BY_PATTERN = [(k, need) for k, need in enumerate(_PATTERN_NEEDS) if need is not None]
+_ALWAYS = tuple(k for k, need in enumerate(_PATTERN_NEEDS) if need is None)
 
 
 @cache  # at most 2^6 pattern subsets
@@ -84,7 +86,9 @@ def extract_location(text: str, chars: frozenset[str] | None = None) -> str | No
         return None
     if chars is None:
         chars = frozenset(text)
-    kept = tuple(k for k, need in enumerate(_PATTERN_NEEDS) if need is None or not need.isdisjoint(chars))
+    kept = tuple([k for k, need in _NEEDS_BY_PATTERN if not need.isdisjoint(chars)])
+    if _ALWAYS:  # a pattern without a known character (none today) is always kept
+        kept = tuple(sorted(kept + _ALWAYS))
     found: list[tuple[int, int, str]] = []
     for m in _location_regex(kept).finditer(text) if kept else ():
         span = m.group(0).strip()

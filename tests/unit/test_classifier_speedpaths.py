@@ -207,3 +207,12 @@ def test_location_patterns_dropped_only_when_they_cannot_match() -> None:
 def _kept(loc, text: str) -> tuple[int, ...]:
     chars = frozenset(text)
     return tuple(k for k, need in enumerate(loc._PATTERN_NEEDS) if need is None or not need.isdisjoint(chars))
+
+
+def test_traditional_prefilter_finds_every_traditional_character() -> None:
+    from bot.classifier import normalize as norm
+
+    rx = norm._maybe_traditional()
+    assert all(rx.search(c) for c in norm._traditional_chars())
+    assert norm.to_simplified("車停在人行道上") == "车停在人行道上"
+    assert rx.search("3号楼电梯又坏了,困了人!") is None
