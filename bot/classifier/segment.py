@@ -29,10 +29,16 @@ import re
 import tempfile
 from array import array
 from collections.abc import Iterable
+from importlib.util import find_spec
 from itertools import repeat
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jieba
+if TYPE_CHECKING:
+    import jieba
+
+# jieba itself is imported only to build the dictionary (a cache miss): its import costs ~0.2 s of
+# start-up (it pulls in pkg_resources), and a warm start needs only its files' identity
 
 try:
     import rjieba
@@ -50,20 +56,26 @@ def cache_dir() -> Path:
 
 
 def _cache_path(words: list[str]) -> Path:
-    dict_path = Path(jieba.__file__).with_name("dict.txt")
-    try:
-        stat = dict_path.stat()
-        dict_id = f"{stat.st_size}:{int(stat.st_mtime)}"
-    except OSError:
-        dict_id = "?"
+    spec = find_spec("jieba")
+    ids = []
+    if spec is not None and spec.origin:
+        code = Path(spec.origin)  # jieba/__init__.py stands for jieba's version
+        for f in (code, code.with_name("dict.txt")):
+            try:
+                stat = f.stat()
+                ids.append(f"{stat.st_size}:{int(stat.st_mtime)}")
+            except OSError:
+                ids.append("?")
     h = hashlib.sha1()
-    h.update(f"{_CACHE_VERSION}|{jieba.__version__}|{dict_id}|{MIN_WORD_FREQ}|".encode())
+    h.update(f"{_CACHE_VERSION}|{'|'.join(ids)}|{MIN_WORD_FREQ}|".encode())
     h.update("\n".join(words).encode("utf-8"))
     return cache_dir() / f"gridbot-jieba-{h.hexdigest()[:16]}.pickle"
 
 
 @contextlib.contextmanager
 def _quiet_jieba():
+    import jieba
+
     logger = jieba.default_logger
     level = logger.level
     logger.setLevel(logging.WARNING)
@@ -128,8 +140,10 @@ def _save_cache(lexicon: Lexicon, path: Path) -> None:
 
 
 _PREFIX = 1.0  # in the log-probability table: a prefix of a word, not a word (real values are < 0)
-_RE_HAN = jieba.re_han_default  # the blocks jieba's cut() segments with its dictionary
-_RE_SKIP = jieba.re_skip_default
+# jieba.re_han_default / re_skip_default, the same patterns (a unit test compares them): the blocks
+# jieba's cut() segments with its dictionary, and how it splits the rest
+_RE_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)", re.U)
+_RE_SKIP = re.compile("(\r\n|\\s)", re.U)
 _ENG = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 
 
@@ -308,6 +322,8 @@ def build_tokenizer(words: Iterable[str], *, use_cache: bool = True) -> Segmente
         lex = _load_cached(path)
         if lex is not None:
             return _segmenter(lex)
+    import jieba
+
     tk = jieba.Tokenizer()
     with _quiet_jieba():
         tk.initialize()

@@ -216,3 +216,12 @@ def test_traditional_prefilter_finds_every_traditional_character() -> None:
     assert all(rx.search(c) for c in norm._traditional_chars())
     assert norm.to_simplified("車停在人行道上") == "车停在人行道上"
     assert rx.search("3号楼电梯又坏了,困了人!") is None
+
+
+def test_block_regexes_are_jiebas() -> None:
+    import jieba
+
+    from bot.classifier import segment
+
+    for ours, theirs in ((segment._RE_HAN, jieba.re_han_default), (segment._RE_SKIP, jieba.re_skip_default)):
+        assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
