@@ -8,7 +8,9 @@ written to the repository or to the output; only counts and hashes are printed).
 directory the public part is skipped and said so.
 
 For each text, in order: classify(text), classify(text, role="grid_worker"), tokens(text) and
-explain(text). Each of the four streams gets its own sha256 over the JSON of its results, and one
+explain(text), with this checkout's config/categories.yaml (not `Classifier.load()`'s packaged copy:
+with an editable install of another checkout, `bot.defaults` resolves to that checkout's config/,
+which may change under you). Each of the four streams gets its own sha256 over the JSON of its results, and one
 overall digest combines them. A change that makes the classifier faster must leave every digest
 unchanged.
 """
@@ -56,6 +58,7 @@ def main() -> None:
     ap.add_argument("--save", type=Path, help="write the digests as JSON to this file (outside the repo)")
     ap.add_argument("--check", type=Path, help="compare with digests saved earlier; exit 1 on a difference")
     ap.add_argument("--no-explain", action="store_true", help="skip the explain() stream (faster)")
+    ap.add_argument("--config", type=Path, default=REPO / "config" / "categories.yaml")
     args = ap.parse_args()
 
     from classify import synthetic
@@ -67,7 +70,8 @@ def main() -> None:
     if not pub:
         print("no ../shared/data/public: synthetic texts only")
     texts += pub
-    clf = Classifier.load()
+    clf = Classifier.load(args.config)
+    print(f"config: {args.config} (sha256 {hashlib.sha256(args.config.read_bytes()).hexdigest()[:16]})")
 
     streams = {
         "classify": lambda s: clf.classify(s).as_dict(),
