@@ -7,6 +7,9 @@ Runs on the normalised text (digits are half-width there).
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from bot.classifier.prefilter import required_chars_last
 
 _NUM = r"(?:\d{1,4}|[一二三四五六七八九十百零两]{1,4})"
 _STOP = "了的在是有没不这那哪个我你他她们去走还也就都很太又把被给从到对说要会能让"
@@ -24,6 +27,21 @@ _PATTERNS = [
     r"(?:东|南|西|北|正|后|侧|大)门|[东南西北]边|(?:地下)?车库|地下室|楼道|楼梯间|天台|楼顶|电梯间|垃圾站|菜场|路口|十字路口",
 ]
 _LOCATION = re.compile("|".join(f"(?:{p})" for p in _PATTERNS))
+# Per pattern, characters every match of it contains (its suffix: 号楼 / 栋, 单元, 室, 路 / 街, 小区 /
+# 花园, 门 / 楼道): a pattern whose characters are all absent cannot match anywhere in the text, and
+# dropping a never-matching branch from the alternation changes no match of finditer (the others
+# are tried in the same order at the same positions). The two name-led patterns (roads, named
+# places) cost the most and are the ones most often dropped.
+_PATTERN_NEEDS = [required_chars_last(p) for p in _PATTERNS]
+_NEEDS_BY_PATTERN = [(k, need) for k, need in enumerate(_PATTERN_NEEDS) if need is not None]
+_ALWAYS = tuple(k for k, need in enumerate(_PATTERN_NEEDS) if need is None)
+
+
+@cache  # at most 2^6 pattern subsets
+def _location_regex(kept: tuple[int, ...]) -> re.Pattern:
+    return re.compile("|".join(f"(?:{_PATTERNS[k]})" for k in kept))
+
+
 # a text with none of these characters names no place (the patterns' needed characters, and the
 # bare 路口 / 大门 fallback below): skips the regex for most chit-chat
 # A text with none of these characters names no place: one character every match of each pattern
@@ -66,8 +84,13 @@ def extract_location(text: str, chars: frozenset[str] | None = None) -> str | No
     """The place the message names, or None. `chars`: frozenset(text), when the caller has it."""
     if _NEEDS.isdisjoint(chars or text):
         return None
+    if chars is None:
+        chars = frozenset(text)
+    kept = tuple([k for k, need in _NEEDS_BY_PATTERN if not need.isdisjoint(chars)])
+    if _ALWAYS:  # a pattern without a known character (none today) is always kept
+        kept = tuple(sorted(kept + _ALWAYS))
     found: list[tuple[int, int, str]] = []
-    for m in _LOCATION.finditer(text):
+    for m in _location_regex(kept).finditer(text) if kept else ():
         span = m.group(0).strip()
         if not span or span in _NOT_PLACES or span.isdigit():
             continue

@@ -47,8 +47,25 @@ def _converter():
     return OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _maybe_traditional() -> re.Pattern:
+    """A character class holding every traditional character of the BMP (merged into ranges) and the
+    whole astral plane: no match proves the text has no traditional character, ~4x cheaper than
+    frozenset.isdisjoint. (Listing the astral traditional characters one by one would make `re`
+    test the class linearly.)"""
+    codes = sorted(ord(c) for c in _traditional_chars() if ord(c) <= 0xFFFF)
+    spans: list[list[int]] = []
+    for c in codes:
+        if spans and c == spans[-1][1] + 1:
+            spans[-1][1] = c
+        else:
+            spans.append([c, c])
+    body = "".join(re.escape(chr(a)) + ("-" + re.escape(chr(b)) if b > a else "") for a, b in spans)
+    return re.compile("[" + body + "\U00010000-\U0010ffff]")
+
+
 def to_simplified(text: str) -> str:
-    if _traditional_chars().isdisjoint(text):
+    if _maybe_traditional().search(text) is None or _traditional_chars().isdisjoint(text):
         return text
     return _converter().convert(text)
 
@@ -82,4 +99,4 @@ def has_content(normalized: str) -> bool:
 
 def warm() -> None:
     """Load the traditional-character table now (part of Classifier start-up)."""
-    _traditional_chars()
+    _maybe_traditional()

@@ -21,7 +21,11 @@ _REPEATS = tuple(getattr(_c, n) for n in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIV
 _MAX_RANGE = 64
 
 
-def _item(op, av) -> set[str] | None:
+def _item(op, av, seq=None) -> set[str] | None:
+    """Characters one of which every match of this item contains; `seq` reads sub-sequences (default
+    _seq: their first item with a known set)."""
+    if seq is None:
+        seq = _seq
     if op is _c.LITERAL:
         return {chr(av)}
     if op is _c.IN:
@@ -38,18 +42,18 @@ def _item(op, av) -> set[str] | None:
         _group, add_flags, _del_flags, sub = av
         if add_flags & re.IGNORECASE:
             return None
-        return _seq(sub)
+        return seq(sub)
     if op is _c.BRANCH:
         out: set[str] = set()
         for branch in av[1]:
-            r = _seq(branch)
+            r = seq(branch)
             if r is None:
                 return None
             out |= r
         return out
     if op in _REPEATS:
         lo, _hi, sub = av
-        return _seq(sub) if lo >= 1 else None
+        return seq(sub) if lo >= 1 else None
     return None  # anchors, look-arounds, `.`, back-references: they require no character we know
 
 
@@ -60,6 +64,25 @@ def _seq(items) -> set[str] | None:
         if r is not None:
             return r
     return None
+
+
+def _seq_last(items) -> set[str] | None:
+    """As _seq, from the end: the last item with a known set (a suffix such as 路 / 小区 is rarer in
+    text than the first character of a name)."""
+    for op, av in reversed(list(items)):
+        r = _item(op, av, _seq_last)
+        if r is not None:
+            return r
+    return None
+
+
+def required_chars_last(pattern: str) -> frozenset[str] | None:
+    """required_chars() read from the pattern's end: also a set every match contains a character of."""
+    parsed = _p.parse(pattern, 0)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    r = _seq_last(parsed)
+    return frozenset(r) if r else None
 
 
 def required_chars(pattern: str | re.Pattern) -> frozenset[str] | None:

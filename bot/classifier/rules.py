@@ -69,6 +69,18 @@ class Evidence:
         self.n_weak_topics = 0  # topics listed in rules.weak_topics
 
 
+def _add_evidence(ev: Evidence, sub: int, weight: float, word: str, strong: bool, at: int) -> None:
+    ev.first.setdefault(sub, at)
+    ev.scores[sub] = ev.scores.get(sub, 0.0) + weight
+    words = ev.words.get(sub)
+    if words is None:
+        ev.words[sub] = [word]
+    elif word not in words:
+        words.append(word)
+    if strong:
+        ev.strong.add(sub)
+
+
 def _combine(patterns: tuple[str, ...]) -> re.Pattern | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
 
@@ -406,6 +418,9 @@ class Ruleset:
         absences: list[int] = []  # end offsets
         pos = 0
         seen: set[str] = set()
+        add = _add_evidence  # Ruleset._add without the method call and keyword arguments
+        negs = self.negations
+        window = self.negation_window
         for i, tok in enumerate(tokens):
             e = lex.get(tok)
             start = pos
@@ -417,13 +432,23 @@ class Ruleset:
                 if flags & ABSENCE:
                     absences.append(pos)
                 continue
-            if i and self._negated(tokens, i) and not (
-                # 没有斑马线: an absence word right before an object is its fault, not a negation
-                e.object_of >= 0 and (prev := lex.get(tokens[i - 1])) is not None and prev.flags & ABSENCE
-            ):
-                ev.negated.append(tok)
-                ev.negated_spans.append((start, pos))
-                continue
+            if i:  # self._negated(tokens, i), inline (this loop runs for every rule word)
+                for j in range(i - 1, max(-1, i - 1 - window), -1):
+                    t = tokens[j]
+                    if t in _PUNCT or t.isspace():
+                        break
+                    if t in negs:
+                        if (t != "不" or j == i - 1) and not (
+                            # 没有斑马线: an absence word right before an object is its fault, not a negation
+                            e.object_of >= 0 and (prev := lex.get(tokens[i - 1])) is not None
+                            and prev.flags & ABSENCE
+                        ):
+                            ev.negated.append(tok)
+                            ev.negated_spans.append((start, pos))
+                            e = None
+                        break
+                if e is None:
+                    continue
             if flags & FAULT:
                 faults.append((start, pos, tok))
             if flags & ABSENCE:
@@ -441,11 +466,11 @@ class Ruleset:
                 ev.n_keywords += 1
                 weight = 2.0 + 0.25 * min(len(tok) - 2, 4)
                 for s in e.keyword_of:
-                    self._add(ev, s, weight, tok, strong=True, at=start)
+                    add(ev, s, weight, tok, True, start)
                 for s in e.red_of:
                     ev.red_subs.add(s)
                     if s not in e.keyword_of:
-                        self._add(ev, s, weight, tok, strong=True, at=start)
+                        add(ev, s, weight, tok, True, start)
             if e.red_if:
                 ev.red_if.update(e.red_if)
             if e.topic_of:
@@ -458,30 +483,24 @@ class Ruleset:
                     ev.n_topics += 1
                     tw = 1.0
                 for s in e.topic_of:
-                    self._add(ev, s, tw, tok, strong=False, at=start)
+                    add(ev, s, tw, tok, False, start)
         if objects and (faults or absences):
             win = self.fault_window
             for o_start, o_end, sub, word in objects:
                 for f_start, f_end, fword in faults:
                     if 0 <= f_start - o_end <= win or 0 <= o_start - f_end <= 2:
                         ev.pairs.append((word, fword))
-                        self._add(ev, sub, 2.5, word, strong=True, at=o_start)
+                        add(ev, sub, 2.5, word, True, o_start)
                         break
                 else:
                     if any(0 <= o_start - a_end <= 2 for a_end in absences):
                         ev.pairs.append((word, "没有"))
-                        self._add(ev, sub, 2.5, word, strong=True, at=o_start)
+                        add(ev, sub, 2.5, word, True, o_start)
         return ev
 
     @staticmethod
     def _add(ev: Evidence, sub: int, weight: float, word: str, *, strong: bool, at: int = 0) -> None:
-        ev.first.setdefault(sub, at)
-        ev.scores[sub] = ev.scores.get(sub, 0.0) + weight
-        words = ev.words.setdefault(sub, [])
-        if word not in words:
-            words.append(word)
-        if strong:
-            ev.strong.add(sub)
+        _add_evidence(ev, sub, weight, word, strong, at)
 
     def apply_exclusions(self, ev: Evidence, text: str) -> list[tuple[int, str]]:
         """Drop sub-categories whose context exclusions occur (走失 + 狗 is a lost pet)."""

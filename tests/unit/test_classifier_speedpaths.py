@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.classifier import Classifier
@@ -135,3 +137,91 @@ def test_location_shortcut_characters_fuzzed() -> None:
             if m.group(0).strip():
                 assert not _NEEDS.isdisjoint(m.group(0)), m.group(0)
     assert not _NEEDS.isdisjoint("路口") and not _NEEDS.isdisjoint("大门")  # the bare fallbacks
+
+
+def _jieba_reference(clf: Classifier):
+    """A plain jieba.Tokenizer with the classifier's words, as segment.build_tokenizer makes it."""
+    import jieba
+
+    from bot.classifier.segment import MIN_WORD_FREQ, _quiet_jieba
+
+    tk = jieba.Tokenizer()
+    with _quiet_jieba():
+        tk.initialize()
+    words = sorted({w for w in clf.rules.vocabulary() if w and not w.isspace()}, key=lambda w: (len(w), w))
+    for w in words:
+        freq = tk.suggest_freq(w, tune=False)
+        if len(w) > 1:
+            freq = max(freq, MIN_WORD_FREQ)
+        tk.add_word(w, freq=freq)
+    return tk
+
+
+def test_compiled_segmenter_equals_jieba(clf: Classifier) -> None:
+    """jieba-rs (CompiledSegmenter) and the pure-Python Segmenter cut exactly as jieba does, on our
+    lines, exact ties (楼道堆满杂物: 楼道堆满/杂物 and 楼道/堆满杂物 score the same; jieba takes the
+    longer first word), ASCII runs, CJK extension characters, other whitespace, and random mixes."""
+    import random
+
+    from bot.classifier.segment import CompiledSegmenter, Lexicon, Segmenter
+
+    tk = _jieba_reference(clf)
+    lex = Lexicon.from_tokenizer(tk)
+    compiled = CompiledSegmenter(lex)
+    python = Segmenter.from_lexicon(lex)
+    pool = "楼道堆满杂物电梯又坏了路灯不亮没有人打架不是漏水南门口3号楼ab12.%-+#&_ ，。!?\t\n㐀鿖𠀀豈"
+    rnd = random.Random(7)
+    texts = [*LINES, "北门口楼道堆满杂物,谁来管管", "wifi密码abc123 3.5%x", "a㐀b 鿖c\t\r\nd𠀀e"]
+    texts += ["".join(rnd.choice(pool) for _ in range(rnd.randint(1, 30))) for _ in range(2000)]
+    for t in texts:
+        want = tk.lcut(t, HMM=False)
+        assert compiled.lcut(t) == want, t
+        assert python.lcut(t) == want, t
+    assert tk.lcut("北门口楼道堆满杂物", HMM=False)[-2:] == ["楼道堆满", "杂物"]
+
+
+def test_location_patterns_dropped_only_when_they_cannot_match() -> None:
+    """Each location pattern's match holds one of the characters read off its end, and the regex
+    built from the patterns a text can match finds what the full one finds."""
+    import random
+
+    from bot.classifier import location as loc
+    from bot.classifier.prefilter import required_chars_last
+
+    assert required_chars_last("幸福(?:路|街)口?") == {"路", "街"}
+    pool = "3号楼栋幢座单元室12幸福路与人民街巷弄胡同交叉口阳光小区花园广场菜市场学校医院车站村东南北门边车库楼道天台不是的了 "
+    rnd = random.Random(11)
+    texts = ["".join(rnd.choice(pool) for _ in range(rnd.randint(1, 20))) for _ in range(3000)]
+    for pattern, need in zip(loc._PATTERNS, loc._PATTERN_NEEDS, strict=True):
+        assert need
+        rx = re.compile(pattern)
+        for t in texts:
+            for m in rx.finditer(t):
+                assert not need.isdisjoint(m.group(0)), (pattern, m.group(0))
+    for t in [*texts, *LINES]:
+        assert [m.span() for m in _LOCATION.finditer(t)] == [
+            m.span() for m in (loc._location_regex(_kept(loc, t)).finditer(t) if _kept(loc, t) else ())
+        ]
+
+
+def _kept(loc, text: str) -> tuple[int, ...]:
+    chars = frozenset(text)
+    return tuple(k for k, need in enumerate(loc._PATTERN_NEEDS) if need is None or not need.isdisjoint(chars))
+
+
+def test_traditional_prefilter_finds_every_traditional_character() -> None:
+    from bot.classifier import normalize as norm
+
+    rx = norm._maybe_traditional()
+    assert all(rx.search(c) for c in norm._traditional_chars())
+    assert norm.to_simplified("車停在人行道上") == "车停在人行道上"
+    assert rx.search("3号楼电梯又坏了,困了人!") is None
+
+
+def test_block_regexes_are_jiebas() -> None:
+    import jieba
+
+    from bot.classifier import segment
+
+    for ours, theirs in ((segment._RE_HAN, jieba.re_han_default), (segment._RE_SKIP, jieba.re_skip_default)):
+        assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
