@@ -67,6 +67,8 @@ class Settings(BaseSettings):
     send_chat_burst: int = 3
     send_max_attempts: int = 6
     send_timeout: float = 10.0  # seconds for one Bot API call
+    # with nothing to send, the sender still looks at the outbox this often (rows another process queued)
+    send_idle_wait: float = 1.0
     coalesce_after: int = 20  # more queued notices than this for one chat are merged into one message
     poll_timeout: int = 25
     webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")

@@ -97,7 +97,7 @@ class OutboxSender:
             rows = await asyncio.to_thread(self._heads, datetime.now(UTC), True)
             return (await self._send_all([(r, None) for r in rows]) if rows else 0), full
         heads = await asyncio.to_thread(self._heads, datetime.now(UTC))
-        batch, wait = [], 1.0
+        batch, wait = [], self.settings.send_idle_wait
         for row in heads:
             if row.method == "answer_callback":
                 batch.append((row, None))
@@ -121,6 +121,10 @@ class OutboxSender:
 
     async def run(self, stop: asyncio.Event) -> None:
         while not stop.is_set():
+            # cleared before the round reads the outbox: a wake-up from a transaction that commits while the
+            # round runs stays set and starts the next round at once (cleared after the round, it was lost,
+            # and a reply waited up to a second for the timeout)
+            self.wake.clear()
             try:
                 sent, wait = await self.drain_once()
             except Exception:  # noqa: BLE001
@@ -128,9 +132,8 @@ class OutboxSender:
                 sent, wait = 0, 1.0
             if sent:
                 continue
-            self.wake.clear()
             try:
-                await asyncio.wait_for(self.wake.wait(), timeout=max(0.01, min(wait, 1.0)))
+                await asyncio.wait_for(self.wake.wait(), timeout=max(0.01, min(wait, self.settings.send_idle_wait)))
             except TimeoutError:
                 pass
 

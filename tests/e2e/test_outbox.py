@@ -169,3 +169,35 @@ def test_callback_data_stays_under_64_bytes_for_the_largest_ids():
             for b in row:
                 assert len(b.data.encode()) <= 64, b.data
     assert len(f"tt:{huge}:{huge}".encode()) <= 64
+
+
+async def test_a_row_committed_while_an_empty_round_reads_is_sent_at_once(rig):
+    """The wake-up of a transaction that commits while the sender reads the outbox (and finds nothing) is
+    kept: the row goes out in the next round, not after the idle wait (here a minute; by default a second)."""
+    standin, tg, engine, sender = rig
+    sender.settings = sender.settings.model_copy(update={"send_idle_wait": 60.0})
+    enqueue(engine, sender, OutgoingMessage(chat_id=GROUP_A, text="第一条"))
+    await settled(engine)
+    loop, read = asyncio.get_running_loop(), sender._heads
+    armed = True
+
+    def heads_racing_a_commit(now, callbacks_only=False):
+        nonlocal armed
+        found = read(now, callbacks_only)
+        if armed and not found:
+            armed = False
+            with unit_of_work(engine) as s:
+                Repo(s).enqueue(OutgoingMessage(chat_id=GROUP_A, text="读取时刚提交的一条"))
+            loop.call_soon_threadsafe(sender.wake.set)  # as GridBot._wake does from the processor's thread
+        return found
+
+    sender._heads = heads_racing_a_commit
+    sender.wake.set()  # an empty round starts and, while it reads, the row is committed
+    for _ in range(100):
+        if not armed:
+            break
+        await asyncio.sleep(0.02)
+    assert not armed
+    done = await settled(engine, timeout=10.0)
+    assert [r.status for r in done] == ["sent", "sent"]
+    assert texts_in(await tg.messages(GROUP_A, from_bot=True)) == ["第一条", "读取时刚提交的一条"]
