@@ -68,7 +68,7 @@ class Settings(BaseSettings):
     send_max_attempts: int = 6
     send_timeout: float = 10.0  # seconds for one Bot API call
     # with nothing to send, the sender still looks at the outbox this often (rows another process queued)
-    send_idle_wait: float = 1.0
+    send_idle_wait: float = Field(default=1.0, gt=0)
     coalesce_after: int = 20  # more queued notices than this for one chat are merged into one message
     poll_timeout: int = 25
     webhook_secret: str | None = Field(default=None, pattern=r"^[A-Za-z0-9_-]{1,256}$")
