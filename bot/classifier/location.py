@@ -42,8 +42,6 @@ def _location_regex(kept: tuple[int, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?:{_PATTERNS[k]})" for k in kept))
 
 
-# a text with none of these characters names no place (the patterns' needed characters, and the
-# bare 路口 / 大门 fallback below): skips the regex for most chit-chat
 # A text with none of these characters names no place: one character every match of each pattern
 # has (号楼 → 号, 单元 → 单, 小区 → 区, 楼道 → 道, 东门 → 门 …), and 路 / 门 for the bare 路口 / 大门
 # fallback below. Read off the patterns by hand: narrower than prefilter.required_chars(_LOCATION),
@@ -79,18 +77,35 @@ _NOT_PLACES = {
     "大门",
 }
 
+# The regex for a text, keyed by which of the patterns' characters it holds (one set intersection and
+# one dict lookup instead of a set test per pattern); a cache by character subset, not by text.
+_MISSING = object()
+_KEY_CHARS = _NEEDS.union(*(need for _k, need in _NEEDS_BY_PATTERN))
+_REGEX_BY_PRESENT: dict[frozenset[str], re.Pattern | None] = {}
+_REGEX_CACHE_MAX = 4096
+
+
+def _regex_for(present: frozenset[str]) -> re.Pattern | None:
+    kept = tuple([k for k, need in _NEEDS_BY_PATTERN if not need.isdisjoint(present)])
+    if _ALWAYS:  # a pattern without a known character (none today) is always kept
+        kept = tuple(sorted(kept + _ALWAYS))
+    rx = _location_regex(kept) if kept else None
+    if len(_REGEX_BY_PRESENT) >= _REGEX_CACHE_MAX:
+        _REGEX_BY_PRESENT.clear()
+    _REGEX_BY_PRESENT[present] = rx
+    return rx
+
 
 def extract_location(text: str, chars: frozenset[str] | None = None) -> str | None:
     """The place the message names, or None. `chars`: frozenset(text), when the caller has it."""
     if _NEEDS.isdisjoint(chars or text):
         return None
-    if chars is None:
-        chars = frozenset(text)
-    kept = tuple([k for k, need in _NEEDS_BY_PATTERN if not need.isdisjoint(chars)])
-    if _ALWAYS:  # a pattern without a known character (none today) is always kept
-        kept = tuple(sorted(kept + _ALWAYS))
+    present = _KEY_CHARS.intersection(chars or text)
+    rx = _REGEX_BY_PRESENT.get(present, _MISSING)
+    if rx is _MISSING:
+        rx = _regex_for(present)
     found: list[tuple[int, int, str]] = []
-    for m in _location_regex(kept).finditer(text) if kept else ():
+    for m in rx.finditer(text) if rx is not None else ():
         span = m.group(0).strip()
         if not span or span in _NOT_PLACES or span.isdigit():
             continue
