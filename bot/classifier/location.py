@@ -82,16 +82,20 @@ _NOT_PLACES = {
 # The regex for a text, keyed by which of the patterns' characters it holds (one set intersection and
 # one dict lookup instead of a set test per pattern); a cache by character subset, not by text.
 _MISSING = object()
+_NO_PLACE = object()  # the text has none of the _NEEDS characters
 _KEY_CHARS = _NEEDS.union(*(need for _k, need in _NEEDS_BY_PATTERN))
 _REGEX_BY_PRESENT: dict[frozenset[str], re.Pattern | None] = {}
 _REGEX_CACHE_MAX = 4096
 
 
-def _regex_for(present: frozenset[str]) -> re.Pattern | None:
-    kept = tuple([k for k, need in _NEEDS_BY_PATTERN if not need.isdisjoint(present)])
-    if _ALWAYS:  # a pattern without a known character (none today) is always kept
-        kept = tuple(sorted(kept + _ALWAYS))
-    rx = _location_regex(kept) if kept else None
+def _regex_for(present: frozenset[str]) -> re.Pattern | object | None:
+    if _NEEDS.isdisjoint(present):
+        rx: re.Pattern | object | None = _NO_PLACE
+    else:
+        kept = tuple([k for k, need in _NEEDS_BY_PATTERN if not need.isdisjoint(present)])
+        if _ALWAYS:  # a pattern without a known character (none today) is always kept
+            kept = tuple(sorted(kept + _ALWAYS))
+        rx = _location_regex(kept) if kept else None
     if len(_REGEX_BY_PRESENT) >= _REGEX_CACHE_MAX:
         _REGEX_BY_PRESENT.clear()
     _REGEX_BY_PRESENT[present] = rx
@@ -100,30 +104,30 @@ def _regex_for(present: frozenset[str]) -> re.Pattern | None:
 
 def extract_location(text: str, chars: frozenset[str] | None = None) -> str | None:
     """The place the message names, or None. `chars`: frozenset(text), when the caller has it."""
-    if _NEEDS.isdisjoint(chars or text):
-        return None
     present = _KEY_CHARS.intersection(chars or text)
     rx = _REGEX_BY_PRESENT.get(present, _MISSING)
     if rx is _MISSING:
         rx = _regex_for(present)
-    found: list[tuple[int, int, str]] = []
-    for m in rx.finditer(text) if rx is not None else ():
-        span = m.group(0).strip()
-        if not span or span in _NOT_PLACES or span.isdigit():
-            continue
-        found.append((m.start(), m.end(), span))
-    if not found:
-        # a bare 路口 / 大门 still says where, when nothing more specific is there
-        for generic in ("十字路口", "路口", "大门"):
-            if generic in text:
-                return generic
+    if rx is _NO_PLACE:
         return None
     parts: list[str] = []
     last_end = -1
-    for start, end, span in found:
+    for m in rx.finditer(text) if rx is not None else ():  # type: ignore[union-attr]
+        span = m.group().strip()
+        if not span or span in _NOT_PLACES or span.isdigit():
+            continue
+        start, end = m.span()
         if parts and start <= last_end + 1:  # adjacent spans read as one place: 3号楼 + 2单元
             parts[-1] += span if start == last_end else text[last_end:start] + span
         else:
             parts.append(span)
         last_end = end
+    if not parts:
+        # a bare 路口 / 大门 still says where, when nothing more specific is there
+        for generic in ("十字路口", "路口", "大门"):
+            if generic in text:
+                return generic
+        return None
+    if len(parts) == 1:
+        return parts[0]
     return " ".join(dict.fromkeys(parts))
