@@ -19,7 +19,9 @@ _EMOJI = re.compile(
     "\U000025a0-\U000027bf\U00002900-\U0000297f\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
     "\U0000200b-\U0000200f\U0001f1e6-\U0001f1ff\u3030\u303d\u3297\u3299\u2122\u00a9\u00ae]+"
 )
-_REPEAT_PUNCT = re.compile(r"([!?。,.~…、;；:：\-—_=*#])\1+")
+# a punctuation mark followed by the same mark is dropped, so each run keeps its last one: the same
+# string as sub(r"([…])\1+", r"\1"), without re's per-match template expansion in Python (~5x cheaper)
+_REPEAT_PUNCT = re.compile(r"([!?。,.~…、;；:：\-—_=*#])(?=\1)")
 _HAS_REPEAT = re.compile(r"([!?。,.~…、;；:：\-—_=*#])\1")  # searching is ~10x cheaper than sub()
 _SPACES = re.compile(r"\s+")
 _HAS_CONTENT = re.compile(r"[0-9a-z\u4e00-\u9fff]")
@@ -79,7 +81,8 @@ def normalize(text: str) -> str:
         return ""
     if _PLAIN.fullmatch(text):  # most chat lines: nothing to clean but maybe traditional characters
         return to_simplified(text)
-    text = unicodedata.normalize("NFKC", text)
+    if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~15x cheaper than NFKC
+        text = unicodedata.normalize("NFKC", text)
     if "http" in text or "www." in text:
         text = _URL.sub(" ", text)
     if "@" in text:
@@ -87,7 +90,7 @@ def normalize(text: str) -> str:
     text = _EMOJI.sub(" ", text)
     text = to_simplified(text)
     if _HAS_REPEAT.search(text):
-        text = _REPEAT_PUNCT.sub(r"\1", text)
+        text = _REPEAT_PUNCT.sub("", text)
     # " ".join(split()) is _SPACES.sub(" ", text).strip(): both use Unicode's whitespace, and faster
     return " ".join(text.split()).lower()
 

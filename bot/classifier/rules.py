@@ -366,6 +366,19 @@ class Ruleset:
             }
         )
         self._nr_names = [(name, f"nr:{name}") for name, _m in self.non_report]
+        # one test for "no filter can match" (most messages): no filter word among the automaton hits,
+        # and neither the first character nor any character of the text is one a filter regex needs
+        # (the union of the per-filter tests below; None when some filter regex has no such test)
+        self._nr_keys = frozenset(key for _name, key in self._nr_names)
+        nr_needs = [self.phrases.needs[key] for _n, key in self._nr_names if self.phrases.regex[key] is not None]
+        self._nr_quick: tuple[frozenset[str], frozenset[str]] | None = (
+            None
+            if any(nd is None for nd in nr_needs)
+            else (
+                frozenset().union(*(nd[0] for nd in nr_needs)),  # type: ignore[index]
+                frozenset().union(*(nd[1] for nd in nr_needs)),  # type: ignore[index]
+            )
+        )
 
         # words that can put something into Evidence (keywords, topics, triggers, objects, yellow
         # triggers): a text containing none of them gives an empty Evidence whatever its tokens
@@ -527,6 +540,14 @@ class Ruleset:
         first = text[:1]
         if chars is None:
             chars = frozenset(text)
+        quick = self._nr_quick
+        if (
+            quick is not None
+            and first not in quick[0]
+            and quick[1].isdisjoint(chars)
+            and self._nr_keys.isdisjoint(hits)
+        ):
+            return None
         for name, key in self._nr_names:
             got = hits.get(key)
             if got:
