@@ -10,6 +10,7 @@ nothing and needs no misfire handling; the jobs only decide how often to look.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from bot.services.calendar_coverage import coverage, report_lines
 
 log = logging.getLogger(__name__)
 PATROL_PLAN_MINUTES = 10.0
+STOP_GRACE_SECONDS = 10.0  # how long stop() waits for running jobs before cancelling them
 
 
 class _SkippedSweep(logging.Filter):
@@ -42,22 +44,41 @@ class Scheduler:
         self.sweeper = Sweeper(bot.engine, bot.processor, lease_seconds=settings.lease_seconds)
         self.leadership = Leadership(bot.engine, settings.leader_lock_key)
         self.aps: AsyncIOScheduler | None = None
+        self._running: set[asyncio.Task] = set()
+
+    def _tracked(self, job):
+        """The job, noted while it runs so that stop() lets it finish (cancelled mid-run, APScheduler logs
+        the CancelledError as a failed job with a traceback)."""
+        @functools.wraps(job)
+        async def run() -> None:
+            task = asyncio.current_task()
+            self._running.add(task)
+            try:
+                await job()
+            finally:
+                self._running.discard(task)
+
+        return run
 
     async def start(self) -> None:
         s = self.bot.settings
         now = datetime.now(UTC)
         self.aps = AsyncIOScheduler(timezone=UTC, job_defaults=dict(coalesce=True, max_instances=1,
                                                                     misfire_grace_time=None))
-        self.aps.add_job(self.sweep, "interval", seconds=s.sweep_seconds, id="sweep", next_run_time=now)
-        self.aps.add_job(self.lead, "interval", seconds=s.leader_check_seconds, id="leader", next_run_time=now)
-        self.aps.add_job(self.plan_patrols, "interval", minutes=PATROL_PLAN_MINUTES, id="patrol_plan")
-        self.aps.add_job(self.watch_calendar, "interval", hours=24, id="calendar")
+        add = self.aps.add_job
+        add(self._tracked(self.sweep), "interval", seconds=s.sweep_seconds, id="sweep", next_run_time=now)
+        add(self._tracked(self.lead), "interval", seconds=s.leader_check_seconds, id="leader", next_run_time=now)
+        add(self._tracked(self.plan_patrols), "interval", minutes=PATROL_PLAN_MINUTES, id="patrol_plan")
+        add(self._tracked(self.watch_calendar), "interval", hours=24, id="calendar")
         for i, (seconds, job) in enumerate(self.bot.jobs):  # the bot's own: expire questions, checkpoint, digests
-            self.aps.add_job(job, "interval", seconds=seconds, id=f"job-{i}-{getattr(job, '__name__', 'job')}")
+            add(self._tracked(job), "interval", seconds=seconds, id=f"job-{i}-{getattr(job, '__name__', 'job')}")
         self.aps.start()
 
     async def stop(self) -> None:
         if self.aps is not None:
+            self.aps.pause()  # nothing new starts; what runs may finish (a checkpoint, a sweep: well under a second)
+            if self._running:
+                await asyncio.wait(set(self._running), timeout=STOP_GRACE_SECONDS)
             self.aps.shutdown(wait=False)
             self.aps = None
         await asyncio.to_thread(self.leadership.release)
