@@ -98,25 +98,9 @@ def required_chars(pattern: str | re.Pattern) -> frozenset[str] | None:
 
 
 def _first(items) -> set[str] | None:
-    """Characters a match of the sequence can start with, when that is a small known set."""
-    if not items:
-        return None
-    op, av = items[0]
-    if op is _c.LITERAL or op is _c.IN:
-        return _item(op, av)
-    if op is _c.SUBPATTERN:
-        return None if av[1] & re.IGNORECASE else _first(av[-1])
-    if op is _c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            r = _first(branch)
-            if r is None:
-                return None
-            out |= r
-        return out
-    if op in _REPEATS and av[0] >= 1:
-        return _first(av[2])
-    return None
+    """Characters a match of the sequence can start with, when that is a small known set: its first item,
+    whose sub-sequences are read the same way."""
+    return _item(*items[0], _first) if items else None
 
 
 def start_or_required(pattern: re.Pattern) -> tuple[frozenset[str], frozenset[str]] | None:
