@@ -234,22 +234,28 @@ class Segmenter:
     def lcut(self, text: str, HMM: bool = False) -> list[str]:  # noqa: N803 - jieba's signature
         """Tokens of `text` exactly as jieba's cut(text, HMM=False) with the same dictionary."""
         out: list[str] = []
-        han = _RE_HAN
-        if han.fullmatch(text):  # one block (most short chat lines): no split needed
+        if _RE_HAN.fullmatch(text):  # one block (most short chat lines): no split needed
             self._block(text, out)
             return out
-        for blk in han.split(text):
-            if not blk:
-                continue
-            if han.match(blk):
-                self._block(blk, out)
-            else:
-                for x in _RE_SKIP.split(blk):
-                    if _RE_SKIP.match(x):
-                        out.append(x)
-                    else:
-                        out.extend(x)
-        return out
+        return _by_blocks(text, self._block, out)
+
+
+def _by_blocks(text: str, block, out: list[str]) -> list[str]:
+    """jieba's cut(HMM=False) outside the dictionary: the text split into han blocks, each cut by
+    `block(blk, out)`, and the rest (spaces, punctuation, single ASCII characters) kept as jieba keeps it."""
+    han = _RE_HAN
+    for blk in han.split(text):
+        if not blk:
+            continue
+        if han.match(blk):
+            block(blk, out)
+        else:
+            for x in _RE_SKIP.split(blk):
+                if _RE_SKIP.match(x):
+                    out.append(x)
+                else:
+                    out.extend(x)
+    return out
 
 
 # Characters on which jieba-rs's block split differs from jieba's: CJK characters outside jieba's
@@ -291,21 +297,10 @@ class CompiledSegmenter:
         """Tokens of `text` exactly as jieba's cut(text, HMM=False) with the same dictionary."""
         if _RS_DIFFERS.search(text) is None:  # (nearly always) jieba-rs splits it as jieba does
             return self._cut(text, False)
-        han = _RE_HAN
-        cut = self._cut
-        out: list[str] = []
-        for blk in han.split(text):
-            if not blk:
-                continue
-            if han.match(blk):
-                out += cut(blk, False)
-            else:
-                for x in _RE_SKIP.split(blk):
-                    if _RE_SKIP.match(x):
-                        out.append(x)
-                    else:
-                        out.extend(x)
-        return out
+        return _by_blocks(text, self._block, [])
+
+    def _block(self, blk: str, out: list[str]) -> None:
+        out += self._cut(blk, False)
 
 
 def _segmenter(lex: Lexicon) -> Segmenter | CompiledSegmenter:
