@@ -50,6 +50,7 @@ import yaml
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from sqlalchemy.engine import Engine  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from bot import texts  # noqa: E402
@@ -127,15 +128,21 @@ def org(groups: int) -> dict[str, Any]:
     return {"units": [units], "people": people, "chats": chats}
 
 
-@asynccontextmanager
-async def bench_bot(tmp: Path, name: str, transport: str, groups: int, **overrides: Any) -> AsyncIterator[LocalBot]:
-    """The sandbox (stand-in + GridBot on 127.0.0.1) on a fresh SQLite file, with the generated organisation."""
+def prepared_db(tmp: Path, name: str, groups: int) -> Engine:
+    """A fresh SQLite file `tmp/name.db`, migrated, with the generated organisation."""
     engine = make_engine(f"sqlite:///{tmp / name}.db")
     upgrade(engine)
     org_file = tmp / f"{name}-org.yaml"
     org_file.write_text(yaml.safe_dump(org(groups), allow_unicode=True), "utf-8")
     with unit_of_work(engine) as s:
         import_org(s, org_file)
+    return engine
+
+
+@asynccontextmanager
+async def bench_bot(tmp: Path, name: str, transport: str, groups: int, **overrides: Any) -> AsyncIterator[LocalBot]:
+    """The sandbox (stand-in + GridBot on 127.0.0.1) on a fresh SQLite file, with the generated organisation."""
+    engine = prepared_db(tmp, name, groups)
     async with local_bot(engine=engine, transport=transport, **overrides) as lb:
         yield lb
     engine.dispose()
@@ -163,13 +170,7 @@ async def process_bot(tmp: Path, name: str, transport: str, groups: int, **overr
     same prepared SQLite file; the stand-in and this script share the other process, as Telegram's servers
     would not share the bot's interpreter."""
     db = tmp / f"{name}.db"
-    engine = make_engine(f"sqlite:///{db}")
-    upgrade(engine)
-    org_file = tmp / f"{name}-org.yaml"
-    org_file.write_text(yaml.safe_dump(org(groups), allow_unicode=True), "utf-8")
-    with unit_of_work(engine) as s:
-        import_org(s, org_file)
-    engine.dispose()
+    prepared_db(tmp, name, groups).dispose()
     standin = StandIn()
     base = await standin.start()
     env = {k: v for k, v in os.environ.items() if not k.startswith("GRIDBOT_")}
