@@ -8,8 +8,7 @@ Prints, for the same N short messages in the same run:
   * cold start: a fresh process from start to its first classification, with the dictionary cache
     warm (the normal case) and with an empty cache directory (first start after install / rule edit).
 Messages are synthetic group-chat lines (deterministic); --real uses ../shared/data/public texts instead.
-Rules: this checkout's config/categories.yaml (`Classifier.load()` reads the installed package's copy,
-which with an editable install of another checkout is that checkout's, possibly being edited).
+Rules: this checkout's config/categories.yaml (what `Classifier.load()` reads in a source checkout).
 """
 
 from __future__ import annotations
@@ -132,10 +131,9 @@ def best_rates(fns, texts: list[str], repeat: int) -> list[float]:
 COLD = (
     "import sys, time; t0 = time.perf_counter()\n"
     "from bot.classifier import Classifier\n"
-    "c = Classifier.load(sys.argv[1]); r = c.classify('3号楼电梯又坏了')\n"
+    "c = Classifier.load(); r = c.classify('3号楼电梯又坏了')\n"
     "print(time.perf_counter() - t0)\n"
 )
-CONFIG = REPO / "config" / "categories.yaml"
 
 
 def cold_start(cache_dir: str | None) -> tuple[float, float]:
@@ -145,7 +143,7 @@ def cold_start(cache_dir: str | None) -> tuple[float, float]:
         env["GRIDBOT_CACHE_DIR"] = cache_dir
     t = time.perf_counter()
     out = subprocess.run(
-        [sys.executable, "-c", COLD, str(CONFIG)],
+        [sys.executable, "-c", COLD],
         cwd=REPO,
         env=env,
         capture_output=True,
@@ -171,7 +169,7 @@ def main() -> None:
     texts = real(args.n) if args.real else synthetic(args.n)
     chars = sum(map(len, texts))
     jieba.initialize()
-    clf = Classifier.load(CONFIG)
+    clf = Classifier.load()
     for s in texts[:200]:  # warm both paths (regex caches, lazy OpenCC)
         clf.classify(s)
         jieba.lcut(s)

@@ -8,9 +8,7 @@ written to the repository or to the output; only counts and hashes are printed).
 directory the public part is skipped and said so.
 
 For each text, in order: classify(text), classify(text, role="grid_worker"), tokens(text) and
-explain(text), with this checkout's config/categories.yaml (not `Classifier.load()`'s packaged copy:
-with an editable install of another checkout, `bot.defaults` resolves to that checkout's config/,
-which may change under you). Each of the four streams gets its own sha256 over the JSON of its results, and one
+explain(text), with this checkout's config/categories.yaml (or --config). Each of the four streams gets its own sha256 over the JSON of its results, and one
 overall digest combines them. A change that makes the classifier faster must leave every digest
 unchanged.
 """

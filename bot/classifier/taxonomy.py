@@ -15,8 +15,10 @@ from typing import Any
 
 import yaml
 
-# config/categories.yaml of the source checkout this module runs from (absent in an installed wheel)
-_CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config" / "categories.yaml"
+# config/categories.yaml of the source checkout this module runs from; None when installed (a wheel in
+# site-packages has no pyproject.toml beside its packages)
+_ROOT = Path(__file__).resolve().parents[2]
+_CHECKOUT_CONFIG = _ROOT / "config" / "categories.yaml" if (_ROOT / "pyproject.toml").is_file() else None
 
 TOP_LEVEL_CODES = (
     "environment",
@@ -200,7 +202,7 @@ class Taxonomy:
     # ---- loading -------------------------------------------------------------------------------
     @classmethod
     def load(cls, path: str | Path | None = None) -> Taxonomy:
-        if path is None and _CHECKOUT_CONFIG.is_file():
+        if path is None and _CHECKOUT_CONFIG is not None and _CHECKOUT_CONFIG.is_file():
             # running from a source checkout: its own config/, not the one an editable install maps
             # bot.defaults to (a second git worktree on PYTHONPATH would otherwise read the first's)
             path = _CHECKOUT_CONFIG
