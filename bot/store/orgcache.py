@@ -17,7 +17,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
@@ -43,7 +43,7 @@ class OrgSnapshot:
     memberships_by_person: dict[int, list[Membership]]
     memberships_by_unit_role: dict[tuple[int, str], list[Membership]]
     bindings_by_chat: dict[int, ChatBinding]
-    active_binding_by_unit_kind: dict[tuple[int, str], ChatBinding] = field(default_factory=dict)
+    active_binding_by_unit_kind: dict[tuple[int, str], ChatBinding]
 
     @classmethod
     def load(cls, engine: Engine) -> OrgSnapshot:
@@ -113,10 +113,6 @@ def _current(session: Session) -> OrgSnapshot | None:
         if snap is None or snap.version < version:
             snap = _snapshots[engine] = OrgSnapshot.load(engine)
     return snap
-
-
-def forget(engine: Engine) -> None:
-    _snapshots.pop(engine, None)
 
 
 def _changes_org(session: Session) -> bool:
