@@ -48,7 +48,7 @@ W_COMPLAINT_QUESTION = 0.8
 W_PETITION = -0.8
 W_PLACE = 0.8  # a subject the rules know, at a named place (3号楼电梯, 文一路路灯)
 # a subject (not a weak topic) named in plain register — no 我/你, 呢/啊/吧, 哈哈 (rules.chat_patterns),
-# no question, 4+ characters: 小区垃圾桶, 河道垃圾 is how residents and boards title a report
+# no question, 4+ characters: 楼下垃圾桶, 河边垃圾 is how residents and boards title a report
 W_PLAIN_SUBJECT = 0.5
 W_FILTER = -6.0
 W_ROLE = -3.0
