@@ -92,7 +92,9 @@ def intake(ctx: Context, msg: IncomingMessage, actor: Actor, binding) -> None:
         cases.open_case(ctx, binding=binding, chat_id=msg.chat_id, message_id=msg.message_id,
                         thread_id=msg.thread_id, reporter=msg.sender, text=text, photos=msg.photos,
                         result=result, opened_by=actor)
-    elif result.is_report and result.confidence >= ctx.settings.ask_threshold:
+    elif result.category is not None and result.confidence >= ctx.settings.ask_threshold:
+        # below the classifier's own 0.5 cut, but a rule matched and no non-report filter fired
+        # (a subject named alone, 楼下垃圾桶): the writer decides
         ask_to_report(ctx, msg)
 
 

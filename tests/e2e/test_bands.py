@@ -86,3 +86,19 @@ async def test_worker_recategorizes_by_replying_to_the_card(lb):
     with unit_of_work(lb.engine) as s:
         [corr] = s.exec(select(Correction)).all()
         assert (corr.new_category, corr.text) == (target, DRAIN)
+
+
+async def test_default_bands_ask_about_a_subject_named_alone(lb):
+    """With the shipped thresholds: a subject the rules know, named alone (confidence ~0.4, below the
+    classifier's own 0.5 cut), is asked about; chit-chat at a similar score but with no rule match is not;
+    a full report opens at once."""
+    tg = lb.tg
+    said = await tg.say(RESIDENTS, RESIDENT, "下水道")
+    question = (await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"]))[0]
+    assert "要上报" in text_of(question) and set(buttons(question)) == {"上报", "不用"}
+    said = await tg.say(RESIDENTS, RESIDENT_2, "今天天气不错")
+    await tg.wait_quiet(0.5)
+    assert await tg.messages(RESIDENTS, from_bot=True, after=said["message_id"]) == []
+    assert cases(lb.engine) == []
+    await report(tg, RESIDENTS, RESIDENT, DRAIN)
+    assert len(cases(lb.engine)) == 1
