@@ -1,0 +1,91 @@
+"""Development measure on 720 public titles labelled like the eval file (report or not, category, urgency).
+
+    python bench/public_dev.py [--data-dir D] [--half tune|held|all] [--clear] [--worst N]
+
+bench/public_dev_labels.csv holds only row ids and hand labels (`is_report`, one of the 14 codes of
+../shared/CATEGORIES.md, `urgency`, `ambiguous`): 480 Hangzhou titles of every type (投诉/求助, 咨询,
+建言, 感谢) and 240 Teddy titles, drawn by md5 from the public labelled files, none of them in the
+other label files of bench/ and none in the eval file; three labellers read the titles alone, with
+CATEGORIES.md and one written guide, before any rule was tuned against them. The texts are joined at
+run time from ../shared/data/public (they hold real names; never copied here).
+
+The rows split by md5 of the id into a `tune` half (error analysis allowed: --worst lists its misses)
+and a `held` half (read its figures only; --worst is refused). --clear keeps only rows the labeller did
+not flag as ambiguous. Prints the same report as `gridbot eval`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.classifier.engine import Classifier  # noqa: E402
+from bot.classifier.evaluate import find_data_dir, format_report, score  # noqa: E402
+
+LABELS = REPO / "bench" / "public_dev_labels.csv"
+FILES = ("public/hangzhou_liuyan_labeled.csv", "public/teddy2020c_labeled.csv")
+
+
+def half_of(row_id: str) -> str:
+    return "tune" if int(hashlib.md5(row_id.encode()).hexdigest(), 16) % 2 == 0 else "held"
+
+
+def load_rows(data_dir: Path, half: str = "all", clear: bool = False) -> list[dict]:
+    with open(LABELS, encoding="utf-8", newline="") as fh:
+        labels = {r["id"]: r for r in csv.DictReader(fh)}
+    titles: dict[str, str] = {}
+    for name in FILES:
+        with open(data_dir / name, encoding="utf-8", newline="") as fh:
+            for r in csv.DictReader(fh):
+                if r["id"] in labels:
+                    titles[r["id"]] = (r.get("title") or r["text"]).strip()
+    missing = set(labels) - set(titles)
+    if missing:
+        print(f"warning: {len(missing)} labelled ids not found in the public files", file=sys.stderr)
+    rows = []
+    for rid, lab in labels.items():
+        if rid not in titles or (half != "all" and half_of(rid) != half):
+            continue
+        if clear and lab["ambiguous"] == "1":
+            continue
+        report = lab["is_report"] == "1"
+        rows.append(
+            {
+                "id": rid,
+                "text": titles[rid],
+                "is_report": report,
+                "category": lab["category"] or None if report else None,
+                "urgency": lab["urgency"] or None if report else None,
+            }
+        )
+    return rows
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data-dir", type=Path, default=None)
+    ap.add_argument("--half", choices=("tune", "held", "all"), default="tune")
+    ap.add_argument("--clear", action="store_true", help="only rows not flagged ambiguous")
+    ap.add_argument("--worst", type=int, default=0, help="list the N worst misses (tune half only)")
+    args = ap.parse_args()
+    if args.worst and args.half != "tune":
+        ap.error("--worst lists rows of the tune half only; the held half is read for its figures")
+    data_dir = find_data_dir(args.data_dir)
+    if data_dir is None:
+        print("no ../shared/data: nothing to measure")
+        return 0
+    rows = load_rows(data_dir, args.half, args.clear)
+    rep = score(rows, Classifier.load())
+    title = f"public dev labels, {args.half} half{' (not ambiguous)' if args.clear else ''}"
+    print(format_report(rep, title=title, worst=args.worst))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
