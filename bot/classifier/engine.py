@@ -346,11 +346,13 @@ class Classifier:
         for _, nums in ev.red_global:
             numbers.extend(nums)
         red = bool(ev.red_global) or (sub is not None and (sub in ev.red_subs or sub in ev.red_if))
-        if red or (s is not None and s.urgency == "red"):
+        if red or (s is not None and s.urgency == "red" and sub in ev.strong):
             if s is not None:
                 numbers = list(s.emergency) + numbers
             return "red", tuple(dict.fromkeys(numbers))
         base = s.urgency if s is not None else "green"
+        if base == "red":  # a red sub-category named by a subject only (堵门, 喷水): urgent, not an emergency
+            return "yellow", ()
         if base == "green" and ev.yellow:
             return "yellow", ()
         return base, ()

@@ -157,6 +157,14 @@ def test_red_reply_names_the_fitting_emergency_number(clf: Classifier) -> None:
     assert clf.classify("有人晕倒了，叫不醒").emergency[0] == "120"
 
 
+def test_a_subject_alone_never_makes_red(clf: Classifier) -> None:
+    """Red comes from an emergency phrase, not from naming the subject of a red sub-category."""
+    for text in ("我们村计划生育政策落实有问题", "业主们去售楼处堵门维权，没人管"):
+        c = clf.classify(text)
+        assert c.is_report and c.urgency != "red" and not c.emergency, clf.explain(text)
+    assert clf.classify("小区里好多人集体拉肚子").urgency == "red"
+
+
 def test_red_trigger_bypasses_notice_filter(clf: Classifier) -> None:
     c = clf.classify("【紧急】3栋着火了")
     assert c.is_report and c.urgency == "red"
