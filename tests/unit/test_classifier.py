@@ -424,6 +424,17 @@ def test_weak_place_words_and_new_vocabulary(clf: Classifier, text: str, categor
     assert c.is_report and c.category == category
 
 
+# A scheme named alone (公积金, 养老金, 网约车证) is how people ask about it, not how they report a
+# problem: below the report threshold (the bot asks), with its category kept; a grievance about it
+# (断缴, 没人管, 歧视) is a report.
+def test_schemes_named_alone_are_asked_about(clf: Classifier) -> None:
+    for text, category in (("公积金提取", "welfare"), ("养老金待遇", "welfare"), ("网约车证", "traffic")):
+        c = clf.classify(text)
+        assert not c.is_report and c.category == category, clf.explain(text)
+    for text in ("我妈的医保报销一直没人管", "单位给我们断缴社保", "公司招聘歧视女性"):
+        assert clf.classify(text).is_report, clf.explain(text)
+
+
 # A grievance asked as a question (凭什么, 为何) about a known subject is a report.
 @pytest.mark.parametrize(
     ("text", "category"),
