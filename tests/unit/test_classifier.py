@@ -435,6 +435,19 @@ def test_schemes_named_alone_are_asked_about(clf: Classifier) -> None:
         assert clf.classify(text).is_report, clf.explain(text)
 
 
+# Petition wording (责令), an enterprise's fumes (沥青味) and "when will it finally be dealt with"
+# (何时能整顿好) are reports; asking when something opens is not.
+def test_petition_fumes_and_when_will_it_be_dealt_with(clf: Classifier) -> None:
+    for text, category in (
+        ("请责令这家化工厂停产整改", "ecology"),
+        ("厂里天天冒沥青味，熏得人头疼", "ecology"),
+        ("小区门口的黑车何时能整顿好？", None),
+    ):
+        c = clf.classify(text)
+        assert c.is_report and category in (None, c.category), clf.explain(text)
+    assert not clf.classify("请问小区门口的停车场何时开放？").is_report
+
+
 # A grievance asked as a question (凭什么, 为何) about a known subject is a report.
 @pytest.mark.parametrize(
     ("text", "category"),
