@@ -448,6 +448,21 @@ def test_petition_fumes_and_when_will_it_be_dealt_with(clf: Classifier) -> None:
     assert not clf.classify("请问小区门口的停车场何时开放？").is_report
 
 
+# Estate and refuse-site vocabulary: no property company, the facade, a refuse site, spoiling the look.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("安置小区一直没有物业", "property"),
+        ("3栋外墙面裂了好几条缝", "property"),
+        ("村口的垃圾场臭得不行", "environment"),
+        ("路边这排广告牌影响市容美观", "order"),
+    ],
+)
+def test_estate_and_refuse_site_vocabulary(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and c.category == category, clf.explain(text)
+
+
 # A grievance asked as a question (凭什么, 为何) about a known subject is a report.
 @pytest.mark.parametrize(
     ("text", "category"),
