@@ -96,6 +96,17 @@ def test_analyse_and_classify_agree(clf: Classifier) -> None:
             assert clf.analyse(line, role=role).result == clf.classify(line, role=role)
 
 
+def test_make_sets_every_field_of_classification() -> None:
+    from dataclasses import fields
+
+    from bot.classifier.engine import Classification, _make
+
+    names = [f.name for f in fields(Classification)]
+    made = _make(*names)
+    assert made == Classification(*names)
+    assert made.__dict__ == Classification(*names).__dict__
+
+
 def test_phrase_matcher_regex_part_still_used() -> None:
     m = PhraseMatcher(("^关于.{0,5}问题$", "漏水"))
     assert m.search("关于电梯问题") == "关于电梯问题"
