@@ -229,6 +229,26 @@ def test_traditional_prefilter_finds_every_traditional_character() -> None:
     assert rx.search("3号楼电梯又坏了,困了人!") is None
 
 
+def test_traditional_by_character_equals_opencc() -> None:
+    import random
+
+    from bot.classifier import normalize as norm
+
+    conv = norm._converter()
+    fast = norm._by_character()
+    assert fast is not None
+    phrases = sorted(conv._dict_chain_data[0][0][2])
+    alphabet = sorted(chr(k) for k in fast[1]) + list("你好,，。!？ 人行道车乾隆于是")
+    rnd = random.Random(7)
+    for _ in range(3000):
+        parts = [rnd.choice(alphabet) for _ in range(rnd.randint(1, 12))]
+        if rnd.random() < 0.2:  # a phrase, where OpenCC's own segmentation must decide
+            parts.insert(rnd.randint(0, len(parts)), rnd.choice(phrases))
+        text = "".join(parts)
+        plain = norm._maybe_traditional().search(text) is None or norm._traditional_chars().isdisjoint(text)
+        assert norm.to_simplified(text) == (text if plain else conv.convert(text)), text
+
+
 def test_block_regexes_are_jiebas() -> None:
     import jieba
 
