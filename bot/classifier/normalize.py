@@ -106,6 +106,10 @@ def to_simplified(text: str) -> str:
 
 
 _PLAIN = re.compile(r"[\u4e00-\u9fff0-9a-z]*")
+# The full-width marks of most chat lines, with their NFKC form (one ASCII character, their whole
+# compatibility decomposition): replacing them first gives the same NFKC of the text, and most
+# lines are then already NFKC, skipping the call (~3.5 µs on a short line, str.replace ~0.1 µs).
+_WIDE_PUNCT = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，？！：；（）")
 
 
 def normalize(text: str) -> str:
@@ -115,7 +119,11 @@ def normalize(text: str) -> str:
     if _PLAIN.fullmatch(text):  # most chat lines: nothing to clean but maybe traditional characters
         return to_simplified(text)
     if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~15x cheaper than NFKC
-        text = unicodedata.normalize("NFKC", text)
+        for wide, narrow in _WIDE_PUNCT:
+            if wide in text:
+                text = text.replace(wide, narrow)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
     if "http" in text or "www." in text:
         text = _URL.sub(" ", text)
     if "@" in text:

@@ -249,6 +249,20 @@ def test_traditional_by_character_equals_opencc() -> None:
         assert norm.to_simplified(text) == (text if plain else conv.convert(text)), text
 
 
+def test_wide_punctuation_is_replaced_by_its_whole_decomposition() -> None:
+    import unicodedata
+
+    from bot.classifier import normalize as norm
+
+    for wide, narrow in norm._WIDE_PUNCT:
+        assert unicodedata.normalize("NFKD", wide) == narrow and narrow.isascii() and len(narrow) == 1
+    for text in [*LINES, "Ｈｅｌｌｏ，３号楼！", "ｅ\u0301，", "，\u0301？x"]:
+        replaced = text
+        for wide, narrow in norm._WIDE_PUNCT:
+            replaced = replaced.replace(wide, narrow)
+        assert unicodedata.normalize("NFKC", replaced) == unicodedata.normalize("NFKC", text)
+
+
 def test_block_regexes_are_jiebas() -> None:
     import jieba
 
