@@ -263,6 +263,34 @@ def test_wide_punctuation_is_replaced_by_its_whole_decomposition() -> None:
         assert unicodedata.normalize("NFKC", replaced) == unicodedata.normalize("NFKC", text)
 
 
+def test_normalize_shortcuts_equal_every_step() -> None:
+    """normalize()'s plain / full-width / clean shortcuts against all its steps run one after another."""
+    import random
+    import unicodedata
+
+    from bot.classifier import normalize as norm
+
+    def every_step(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        text = norm._MENTION.sub(" ", norm._URL.sub(" ", text))
+        text = norm.to_simplified(norm._EMOJI.sub(" ", text))
+        text = norm._REPEAT_PUNCT.sub("", text)
+        return " ".join(text.split()).lower()
+
+    alphabet = list(
+        "楼道灯坏車門乾隆3号ab，,。.!！？?：:;（）【】“”…/@ABＡ😡👍\u3000 \u200b\u0301~-—#w.http"
+    ) + [
+        "www.",
+        "http://",
+    ]
+    rnd = random.Random(11)
+    for line in LINES:
+        assert norm.normalize(line) == every_step(line), line
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        assert norm.normalize(text) == every_step(text), text
+
+
 def test_block_regexes_are_jiebas() -> None:
     import jieba
 
