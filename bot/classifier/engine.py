@@ -114,13 +114,21 @@ def _negated_after(tokens: list[str] | None, negations: frozenset[str], at: int)
     return False
 
 
-_FIELDS = tuple(f for f in Classification.__dataclass_fields__)
-
-
-def _make(*values) -> Classification:
-    """Classification(*values) without the frozen dataclass's per-field object.__setattr__ (~3 µs)."""
+def _make(is_report, category, subcategory, urgency, confidence, keywords, location, emergency, reason):
+    """Classification(...) without the frozen dataclass's per-field object.__setattr__: the fields
+    stored straight into the instance dict (~0.5 µs; dict.update(zip(...)) took ~1.3 µs, __init__
+    ~1.6 µs). Same parameters, in the same order, as the dataclass's fields (a unit test checks)."""
     obj = object.__new__(Classification)
-    obj.__dict__.update(zip(_FIELDS, values, strict=True))
+    d = obj.__dict__
+    d["is_report"] = is_report
+    d["category"] = category
+    d["subcategory"] = subcategory
+    d["urgency"] = urgency
+    d["confidence"] = confidence
+    d["keywords"] = keywords
+    d["location"] = location
+    d["emergency"] = emergency
+    d["reason"] = reason
     return obj
 
 

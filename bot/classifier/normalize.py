@@ -66,13 +66,54 @@ def _maybe_traditional() -> re.Pattern:
     return re.compile("[" + body + "\U00010000-\U0010ffff]")
 
 
+@lru_cache(maxsize=1)
+def _by_character():
+    """(automaton of OpenCC's t2s phrases, str.translate table of its characters), or None when its
+    dictionaries are not laid out as expected (then every conversion goes through OpenCC).
+
+    OpenCC's t2s splits the text at separators, then in each piece replaces phrases (TSPhrases,
+    longest first) and converts what no phrase covers character by character (TSCharacters, first
+    candidate). When no phrase occurs in the text, that is `text.translate(table)` exactly: no
+    phrase holds a separator (so none spans two pieces) and no separator is a character entry."""
+    import ahocorasick
+
+    conv = _converter()
+    conv.convert("")  # loads the dictionaries
+    chain = conv._dict_chain_data
+    if len(chain) != 1 or len(chain[0]) != 2:  # pragma: no cover - opencc's t2s.json
+        return None
+    (_pmax, pmin, phrases), (cmax, cmin, chars) = chain[0]
+    split = conv.split_chars_re
+    if (cmax, cmin) != (1, 1) or pmin < 2 or any(split.search(k) for k in phrases):  # pragma: no cover
+        return None
+    if any(split.fullmatch(k) for k in chars):  # pragma: no cover
+        return None
+    automaton = ahocorasick.Automaton()
+    for k in phrases:
+        automaton.add_word(k, k)
+    automaton.make_automaton()
+    table = {ord(k): v.split(" ")[0] for k, v in chars.items() if v.split(" ")[0] != k}
+    return automaton, table
+
+
 def to_simplified(text: str) -> str:
     if _maybe_traditional().search(text) is None or _traditional_chars().isdisjoint(text):
         return text
+    fast = _by_character()
+    if fast is not None and next(fast[0].iter(text), None) is None:  # no phrase: ~1 µs, not ~30
+        return text.translate(fast[1])
     return _converter().convert(text)
 
 
 _PLAIN = re.compile(r"[\u4e00-\u9fff0-9a-z]*")
+# The full-width marks of most chat lines, with their NFKC form (one ASCII character, their whole
+# compatibility decomposition): replacing them first gives the same NFKC of the text, and most
+# lines are then already NFKC, skipping the call (~3.5 µs on a short line, str.replace ~0.1 µs).
+_WIDE_PUNCT = tuple((c, unicodedata.normalize("NFKC", c)) for c in "，？！：；（）")
+# Most lines after NFKC: Chinese, digits, a-z and punctuation marks, but no / . @ (no URL or mention),
+# no emoji, whitespace or capital letter. For them the URL, mention and emoji substitutions, the
+# whitespace collapse and lower() change nothing, and are skipped (~1 µs a line).
+_CLEAN = re.compile(r"[\u4e00-\u9fff0-9a-z,?!:;()\[\]\"'~\-_=*#%&+<>。、【】“”‘’《》—·]*")
 
 
 def normalize(text: str) -> str:
@@ -82,15 +123,23 @@ def normalize(text: str) -> str:
     if _PLAIN.fullmatch(text):  # most chat lines: nothing to clean but maybe traditional characters
         return to_simplified(text)
     if not unicodedata.is_normalized("NFKC", text):  # the quick check is ~15x cheaper than NFKC
-        text = unicodedata.normalize("NFKC", text)
-    if "http" in text or "www." in text:
-        text = _URL.sub(" ", text)
-    if "@" in text:
-        text = _MENTION.sub(" ", text)
-    text = _EMOJI.sub(" ", text)
+        for wide, narrow in _WIDE_PUNCT:
+            if wide in text:
+                text = text.replace(wide, narrow)
+        if not unicodedata.is_normalized("NFKC", text):
+            text = unicodedata.normalize("NFKC", text)
+    clean = _CLEAN.fullmatch(text) is not None
+    if not clean:
+        if "http" in text or "www." in text:
+            text = _URL.sub(" ", text)
+        if "@" in text:
+            text = _MENTION.sub(" ", text)
+        text = _EMOJI.sub(" ", text)
     text = to_simplified(text)
     if _HAS_REPEAT.search(text):
         text = _REPEAT_PUNCT.sub("", text)
+    if clean:
+        return text
     # " ".join(split()) is _SPACES.sub(" ", text).strip(): both use Unicode's whitespace, and faster
     return " ".join(text.split()).lower()
 

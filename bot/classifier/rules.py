@@ -29,6 +29,7 @@ class Entry:
     red_numbers: tuple[str, ...] | None = None  # a global red trigger
     object_of: int = -1
     flags: int = 0
+    keyword_weight: float = 0.0  # evidence of the word as a keyword (longer words weigh more)
 
 
 class Evidence:
@@ -330,6 +331,7 @@ class Ruleset:
                 red_numbers=v["nums"],
                 object_of=v["obj"],
                 flags=v["flags"],
+                keyword_weight=2.0 + 0.25 * min(len(w) - 2, 4),
             )
             for w, v in raw.items()
         }
@@ -370,7 +372,9 @@ class Ruleset:
         # and neither the first character nor any character of the text is one a filter regex needs
         # (the union of the per-filter tests below; None when some filter regex has no such test)
         self._nr_keys = frozenset(key for _name, key in self._nr_names)
-        nr_needs = [self.phrases.needs[key] for _n, key in self._nr_names if self.phrases.regex[key] is not None]
+        nr_needs = [
+            self.phrases.needs[key] for _n, key in self._nr_names if self.phrases.regex[key] is not None
+        ]
         self._nr_quick: tuple[frozenset[str], frozenset[str]] | None = (
             None
             if any(nd is None for nd in nr_needs)
@@ -434,6 +438,8 @@ class Ruleset:
         add = _add_evidence  # Ruleset._add without the method call and keyword arguments
         negs = self.negations
         window = self.negation_window
+        # only a negation token can negate a word: without one (most messages) no look-back
+        look_back = not negs.isdisjoint(tokens)
         for i, tok in enumerate(tokens):
             e = lex.get(tok)
             start = pos
@@ -445,7 +451,7 @@ class Ruleset:
                 if flags & ABSENCE:
                     absences.append(pos)
                 continue
-            if i:  # self._negated(tokens, i), inline (this loop runs for every rule word)
+            if i and look_back:  # self._negated(tokens, i), inline (this loop runs for every rule word)
                 for j in range(i - 1, max(-1, i - 1 - window), -1):
                     t = tokens[j]
                     if t in _PUNCT or t.isspace():
@@ -453,7 +459,8 @@ class Ruleset:
                     if t in negs:
                         if (t != "不" or j == i - 1) and not (
                             # 没有斑马线: an absence word right before an object is its fault, not a negation
-                            e.object_of >= 0 and (prev := lex.get(tokens[i - 1])) is not None
+                            e.object_of >= 0
+                            and (prev := lex.get(tokens[i - 1])) is not None
                             and prev.flags & ABSENCE
                         ):
                             ev.negated.append(tok)
@@ -477,7 +484,7 @@ class Ruleset:
             seen.add(tok)
             if e.keyword_of or e.red_of:
                 ev.n_keywords += 1
-                weight = 2.0 + 0.25 * min(len(tok) - 2, 4)
+                weight = e.keyword_weight
                 for s in e.keyword_of:
                     add(ev, s, weight, tok, True, start)
                 for s in e.red_of:

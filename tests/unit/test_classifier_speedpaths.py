@@ -96,6 +96,17 @@ def test_analyse_and_classify_agree(clf: Classifier) -> None:
             assert clf.analyse(line, role=role).result == clf.classify(line, role=role)
 
 
+def test_make_sets_every_field_of_classification() -> None:
+    from dataclasses import fields
+
+    from bot.classifier.engine import Classification, _make
+
+    names = [f.name for f in fields(Classification)]
+    made = _make(*names)
+    assert made == Classification(*names)
+    assert made.__dict__ == Classification(*names).__dict__
+
+
 def test_phrase_matcher_regex_part_still_used() -> None:
     m = PhraseMatcher(("^关于.{0,5}问题$", "漏水"))
     assert m.search("关于电梯问题") == "关于电梯问题"
@@ -216,6 +227,68 @@ def test_traditional_prefilter_finds_every_traditional_character() -> None:
     assert all(rx.search(c) for c in norm._traditional_chars())
     assert norm.to_simplified("車停在人行道上") == "车停在人行道上"
     assert rx.search("3号楼电梯又坏了,困了人!") is None
+
+
+def test_traditional_by_character_equals_opencc() -> None:
+    import random
+
+    from bot.classifier import normalize as norm
+
+    conv = norm._converter()
+    fast = norm._by_character()
+    assert fast is not None
+    phrases = sorted(conv._dict_chain_data[0][0][2])
+    alphabet = sorted(chr(k) for k in fast[1]) + list("你好,，。!？ 人行道车乾隆于是")
+    rnd = random.Random(7)
+    for _ in range(3000):
+        parts = [rnd.choice(alphabet) for _ in range(rnd.randint(1, 12))]
+        if rnd.random() < 0.2:  # a phrase, where OpenCC's own segmentation must decide
+            parts.insert(rnd.randint(0, len(parts)), rnd.choice(phrases))
+        text = "".join(parts)
+        plain = norm._maybe_traditional().search(text) is None or norm._traditional_chars().isdisjoint(text)
+        assert norm.to_simplified(text) == (text if plain else conv.convert(text)), text
+
+
+def test_wide_punctuation_is_replaced_by_its_whole_decomposition() -> None:
+    import unicodedata
+
+    from bot.classifier import normalize as norm
+
+    for wide, narrow in norm._WIDE_PUNCT:
+        assert unicodedata.normalize("NFKD", wide) == narrow and narrow.isascii() and len(narrow) == 1
+    for text in [*LINES, "Ｈｅｌｌｏ，３号楼！", "ｅ\u0301，", "，\u0301？x"]:
+        replaced = text
+        for wide, narrow in norm._WIDE_PUNCT:
+            replaced = replaced.replace(wide, narrow)
+        assert unicodedata.normalize("NFKC", replaced) == unicodedata.normalize("NFKC", text)
+
+
+def test_normalize_shortcuts_equal_every_step() -> None:
+    """normalize()'s plain / full-width / clean shortcuts against all its steps run one after another."""
+    import random
+    import unicodedata
+
+    from bot.classifier import normalize as norm
+
+    def every_step(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text)
+        text = norm._MENTION.sub(" ", norm._URL.sub(" ", text))
+        text = norm.to_simplified(norm._EMOJI.sub(" ", text))
+        text = norm._REPEAT_PUNCT.sub("", text)
+        return " ".join(text.split()).lower()
+
+    alphabet = list(
+        "楼道灯坏車門乾隆3号ab，,。.!！？?：:;（）【】“”…/@ABＡ😡👍\u3000 \u200b\u0301~-—#w.http"
+    ) + [
+        "www.",
+        "http://",
+    ]
+    rnd = random.Random(11)
+    for line in LINES:
+        assert norm.normalize(line) == every_step(line), line
+    for _ in range(5000):
+        text = "".join(rnd.choice(alphabet) for _ in range(rnd.randint(0, 14)))
+        assert norm.normalize(text) == every_step(text), text
 
 
 def test_block_regexes_are_jiebas() -> None:
