@@ -79,11 +79,14 @@ def _by_character():
 
     conv = _converter()
     conv.convert("")  # loads the dictionaries
-    chain = conv._dict_chain_data
-    if len(chain) != 1 or len(chain[0]) != 2:  # pragma: no cover - opencc's t2s.json
+    try:  # private attributes of opencc-python-reimplemented: another layout means no fast path
+        chain = conv._dict_chain_data
+        if len(chain) != 1 or len(chain[0]) != 2:  # pragma: no cover - opencc's t2s.json
+            return None
+        (_pmax, pmin, phrases), (cmax, cmin, chars) = chain[0]
+        split = conv.split_chars_re
+    except (AttributeError, TypeError, ValueError):  # pragma: no cover
         return None
-    (_pmax, pmin, phrases), (cmax, cmin, chars) = chain[0]
-    split = conv.split_chars_re
     if (cmax, cmin) != (1, 1) or pmin < 2 or any(split.search(k) for k in phrases):  # pragma: no cover
         return None
     if any(split.fullmatch(k) for k in chars):  # pragma: no cover

@@ -298,3 +298,24 @@ def test_block_regexes_are_jiebas() -> None:
 
     for ours, theirs in ((segment._RE_HAN, jieba.re_han_default), (segment._RE_SKIP, jieba.re_skip_default)):
         assert (ours.pattern, ours.flags) == (theirs.pattern, theirs.flags)
+
+
+def test_traditional_fast_path_falls_back_to_opencc_when_its_layout_differs(monkeypatch) -> None:
+    """The fast path reads private attributes of opencc-python-reimplemented; a release without them
+    must still convert (through OpenCC), not fail."""
+    from bot.classifier import normalize as norm
+
+    real = norm._converter()
+
+    class OtherLayout:
+        def convert(self, text: str) -> str:
+            return real.convert(text)
+
+    norm._by_character.cache_clear()
+    monkeypatch.setattr(norm, "_converter", OtherLayout)
+    try:
+        assert norm._by_character() is None
+        for text in ("樓道燈壞了", "電梯又壞了，沒人修"):
+            assert norm.to_simplified(text) == real.convert(text)
+    finally:
+        norm._by_character.cache_clear()
