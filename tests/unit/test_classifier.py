@@ -431,7 +431,7 @@ def test_schemes_named_alone_are_asked_about(clf: Classifier) -> None:
     for text, category in (("公积金提取", "welfare"), ("养老金待遇", "welfare"), ("网约车证", "traffic")):
         c = clf.classify(text)
         assert not c.is_report and c.category == category, clf.explain(text)
-    for text in ("我妈的医保报销一直没人管", "单位给我们断缴社保", "公司招聘歧视女性"):
+    for text in ("我妈的医保报销一直没人管", "单位给我们断缴社保", "公司招聘时歧视外地人"):
         assert clf.classify(text).is_report, clf.explain(text)
 
 
