@@ -368,7 +368,12 @@ def test_subject_in_chat_register_is_not(clf: Classifier, text: str) -> None:
 # whatever the subject; a title that names a timetable or a policy only asks for information.
 @pytest.mark.parametrize(
     "text",
-    ["物业一直不维修顶楼的水箱", "关于老年活动室被人占着打牌的问题", "新交的房子存在问题", "请求社区尽快把北边那段土路硬化"],
+    [
+        "物业一直不维修顶楼的水箱",
+        "关于老年活动室被人占着打牌的问题",
+        "新交的房子存在问题",
+        "请求社区尽快把北边那段土路硬化",
+    ],
 )
 def test_petition_register_is_a_report(clf: Classifier, text: str) -> None:
     assert clf.classify(text).is_report
@@ -424,14 +429,25 @@ def test_weak_place_words_and_new_vocabulary(clf: Classifier, text: str, categor
     assert c.is_report and c.category == category
 
 
-# A scheme named alone (公积金, 养老金, 网约车证) is how people ask about it, not how they report a
+# A scheme or a plan named alone (公积金, 养老金, 网约车证, 规划) is how people ask about it, not how they report a
 # problem: below the report threshold (the bot asks), with its category kept; a grievance about it
 # (断缴, 没人管, 歧视) is a report.
 def test_schemes_named_alone_are_asked_about(clf: Classifier) -> None:
-    for text, category in (("公积金提取", "welfare"), ("养老金待遇", "welfare"), ("网约车证", "traffic")):
+    for text, category in (
+        ("公积金提取", "welfare"),
+        ("养老金待遇", "welfare"),
+        ("网约车证", "traffic"),
+        ("东区规划问题", "other"),
+        ("小区车位产权", "property"),
+    ):
         c = clf.classify(text)
         assert not c.is_report and c.category == category, clf.explain(text)
-    for text in ("我妈的医保报销一直没人管", "单位给我们断缴社保", "公司招聘时歧视外地人"):
+    for text in (
+        "我妈的医保报销一直没人管",
+        "单位给我们断缴社保",
+        "公司招聘时歧视外地人",
+        "规划道路被人占用堆杂物",
+    ):
         assert clf.classify(text).is_report, clf.explain(text)
 
 
