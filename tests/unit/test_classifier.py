@@ -165,6 +165,25 @@ def test_a_subject_alone_never_makes_red(clf: Classifier) -> None:
     assert clf.classify("小区里好多人集体拉肚子").urgency == "red"
 
 
+# CATEGORIES.md's red examples in the words residents use: a manhole cover missing or stolen, gas
+# smelled or leaking from a pipe, an old person not seen for days.
+@pytest.mark.parametrize(
+    ("text", "category", "number"),
+    [
+        ("人行道上井盖缺失", "facilities", "110"),
+        ("路口窨井盖被盗了", "facilities", "110"),
+        ("楼道里闻到煤气", "safety", "119"),
+        ("燃气管道泄漏", "safety", "119"),
+        ("楼上老人多日未见", "welfare", "110"),
+    ],
+)
+def test_red_examples_in_residents_words(clf: Classifier, text: str, category: str, number: str) -> None:
+    c = clf.classify(text)
+    assert (c.is_report, c.category, c.urgency) == (True, category, "red"), clf.explain(text)
+    assert number in c.emergency
+    assert clf.classify("小区水管泄漏").urgency != "red"
+
+
 def test_red_trigger_bypasses_notice_filter(clf: Classifier) -> None:
     c = clf.classify("【紧急】3栋着火了")
     assert c.is_report and c.urgency == "red"
