@@ -175,6 +175,10 @@ def test_a_subject_alone_never_makes_red(clf: Classifier) -> None:
         ("楼道里闻到煤气", "safety", "119"),
         ("燃气管道泄漏", "safety", "119"),
         ("楼上老人多日未见", "welfare", "110"),
+        ("小孩掉水里了", "security", "119"),
+        ("河边有人溺水", "security", "120"),
+        ("孩子找不到了", "security", "110"),
+        ("电线冒火花", "utilities", "95598"),
     ],
 )
 def test_red_examples_in_residents_words(clf: Classifier, text: str, category: str, number: str) -> None:
