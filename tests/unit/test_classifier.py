@@ -461,7 +461,7 @@ def test_schemes_named_alone_are_asked_about(clf: Classifier) -> None:
         ("养老金待遇", "welfare"),
         ("网约车证", "traffic"),
         ("东区规划问题", "other"),
-        ("小区车位产权", "property"),
+        ("二期车位产权", "property"),
     ):
         c = clf.classify(text)
         assert not c.is_report and c.category == category, clf.explain(text)
