@@ -7,7 +7,7 @@ bench/public_category_labels.csv holds only row ids and a hand label with one of
 (Hangzhou 投诉/求助 titles and Teddy titles) by md5 of the id, from the half whose md5 is even. The
 texts are never stored here: they are joined at run time from ../shared/data/public (they hold real
 names). Label `-` = not a report when read on its own (information question); `x` = too vague to
-give a category (停车, 投诉, 工作问题): left out of the measure.
+give a category (a bare word such as 停车 or 投诉): left out of the measure.
 
 Prints report detection on the labelled reports, per-category precision / recall / F1 and macro-F1
 (the same computation as `gridbot eval`), and the category accuracy when the classifier's category

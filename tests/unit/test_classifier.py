@@ -452,14 +452,14 @@ def test_weak_place_words_and_new_vocabulary(clf: Classifier, text: str, categor
     assert c.is_report and c.category == category
 
 
-# A scheme or a plan named alone (公积金, 养老金, 网约车证, 规划) is how people ask about it, not how they report a
+# A scheme or a plan named alone (公积金, 养老金, 网约车从业证, 规划) is how people ask about it, not how they report a
 # problem: below the report threshold (the bot asks), with its category kept; a grievance about it
 # (断缴, 没人管, 歧视) is a report.
 def test_schemes_named_alone_are_asked_about(clf: Classifier) -> None:
     for text, category in (
         ("公积金提取", "welfare"),
         ("养老金待遇", "welfare"),
-        ("网约车证", "traffic"),
+        ("网约车从业证", "traffic"),
         ("东区规划问题", "other"),
         ("二期车位产权", "property"),
     ):
