@@ -39,18 +39,24 @@ HELD_LABELS = REPO / "bench" / "public_category_labels_held.csv"
 FILES = ("public/hangzhou_liuyan_labeled.csv", "public/teddy2020c_labeled.csv")
 
 
-def load_rows(data_dir: Path, labels_file: Path = LABELS) -> list[dict]:
-    with open(labels_file, encoding="utf-8", newline="") as fh:
-        labels = {r["id"]: r["code"] for r in csv.DictReader(fh)}
+def public_titles(data_dir: Path, ids) -> dict[str, str]:
+    """id -> title (or text) of the labelled public rows, read at run time; warns of ids not found."""
     titles: dict[str, str] = {}
     for name in FILES:
         with open(data_dir / name, encoding="utf-8", newline="") as fh:
             for r in csv.DictReader(fh):
-                if r["id"] in labels:
+                if r["id"] in ids:
                     titles[r["id"]] = r.get("title") or r["text"]
-    missing = set(labels) - set(titles)
+    missing = set(ids) - set(titles)
     if missing:
         print(f"warning: {len(missing)} labelled ids not found in the public files", file=sys.stderr)
+    return titles
+
+
+def load_rows(data_dir: Path, labels_file: Path = LABELS) -> list[dict]:
+    with open(labels_file, encoding="utf-8", newline="") as fh:
+        labels = {r["id"]: r["code"] for r in csv.DictReader(fh)}
+    titles = public_titles(data_dir, labels)
     rows = []
     for rid, code in labels.items():
         if code == "x" or rid not in titles:

@@ -18,36 +18,26 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from category_dev import public_titles  # noqa: E402
+from detection_dev import half_of  # noqa: E402
 
 from bot.classifier.engine import Classifier  # noqa: E402
 from bot.classifier.evaluate import find_data_dir, format_report, score  # noqa: E402
 
 LABELS = REPO / "bench" / "public_dev_labels.csv"
-FILES = ("public/hangzhou_liuyan_labeled.csv", "public/teddy2020c_labeled.csv")
-
-
-def half_of(row_id: str) -> str:
-    return "tune" if int(hashlib.md5(row_id.encode()).hexdigest(), 16) % 2 == 0 else "held"
 
 
 def load_rows(data_dir: Path, half: str = "all", clear: bool = False) -> list[dict]:
     with open(LABELS, encoding="utf-8", newline="") as fh:
         labels = {r["id"]: r for r in csv.DictReader(fh)}
-    titles: dict[str, str] = {}
-    for name in FILES:
-        with open(data_dir / name, encoding="utf-8", newline="") as fh:
-            for r in csv.DictReader(fh):
-                if r["id"] in labels:
-                    titles[r["id"]] = (r.get("title") or r["text"]).strip()
-    missing = set(labels) - set(titles)
-    if missing:
-        print(f"warning: {len(missing)} labelled ids not found in the public files", file=sys.stderr)
+    titles = {rid: t.strip() for rid, t in public_titles(data_dir, labels).items()}
     rows = []
     for rid, lab in labels.items():
         if rid not in titles or (half != "all" and half_of(rid) != half):
