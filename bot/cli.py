@@ -194,11 +194,13 @@ def evaluate(
     data_dir: Annotated[Path | None, typer.Option("--data-dir", help="Folder of the shared data.")] = None,
     worst: Annotated[int, typer.Option("--worst", help="How many of the worst misses to print (0: none, "
                                                      "when tuning rules must not see eval rows).")] = 20,
+    clear: Annotated[bool, typer.Option("--clear", help="Leave out the rows the labeller flagged "
+                                                      "ambiguous (a second figure, not the goal's).")] = False,
 ) -> None:
     """Measure the classifier on the labelled messages in ../shared/data."""
     from bot.classifier.cli import eval_command
 
-    eval_command(file=file, data_dir=data_dir, worst=worst)
+    eval_command(file=file, data_dir=data_dir, worst=worst, clear=clear)
 
 
 @rules_app.command("check")

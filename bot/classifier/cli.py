@@ -89,10 +89,19 @@ def eval_command(
         typer.Option("--data-dir", help="Folder with eval/ and public/ (default ../shared/data)."),
     ] = None,
     worst: Annotated[int, typer.Option("--worst", help="How many of the worst misses to print.")] = 20,
+    clear: Annotated[
+        bool, typer.Option("--clear", help="Leave out the JSONL rows the labeller flagged ambiguous.")
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """Precision/recall/F1 of report detection, per-category and macro F1, red recall, confusion matrix."""
     from bot.classifier import evaluate as ev
+
+    def report(rows: list[dict], title: str) -> str:
+        if clear:
+            rows, left_out = ev.drop_ambiguous(rows)
+            title = f"{title} (--clear: {left_out} rows flagged ambiguous left out)"
+        return ev.format_report(ev.score(rows, clf), title=title, worst=worst)
 
     if file is not None:
         if not file.is_file():
@@ -104,7 +113,7 @@ def eval_command(
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
-        typer.echo(ev.format_report(ev.score(rows, clf), title=str(file), worst=worst))
+        typer.echo(report(rows, str(file)))
         return
     root = ev.find_data_dir(data_dir)
     if root is None:
@@ -119,7 +128,7 @@ def eval_command(
         return
     clf = _load(config)
     if titles.is_file():
-        typer.echo(ev.format_report(ev.score(ev.read_jsonl(titles), clf), title=str(titles), worst=worst))
+        typer.echo(report(ev.read_jsonl(titles), str(titles)))
         typer.echo("")
     if binary.is_file():
         typer.echo(ev.format_binary(ev.score_binary(ev.read_binary_csv(binary), clf), title=str(binary)))

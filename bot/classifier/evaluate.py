@@ -53,6 +53,12 @@ def read_jsonl(path: Path) -> list[dict]:
     return rows
 
 
+def drop_ambiguous(rows: list[dict]) -> tuple[list[dict], int]:
+    """The rows whose labeller did not flag them `ambiguous`, and how many were left out."""
+    kept = [r for r in rows if not r.get("ambiguous")]
+    return kept, len(rows) - len(kept)
+
+
 def read_binary_csv(path: Path) -> list[tuple[str, bool]]:
     with open(path, encoding="utf-8", newline="") as fh:
         return [(r["text"], str(r["label"]).strip() == "1") for r in csv.DictReader(fh)]

@@ -166,6 +166,23 @@ def test_cli_eval_on_a_file(tmp_path: Path) -> None:
     assert "confusion matrix" in result.output and "worst misses" in result.output
 
 
+def test_cli_eval_clear_leaves_out_rows_flagged_ambiguous(tmp_path: Path) -> None:
+    rows = [
+        {"text": "5栋楼道灯坏了一个礼拜", "is_report": True, "category": "property", "urgency": "green"},
+        # a row the labeller could not decide: counted without --clear, left out with it
+        {"text": "早上好", "is_report": True, "category": "other", "urgency": "green", "ambiguous": True},
+    ]
+    f = tmp_path / "mine.jsonl"
+    f.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows), "utf-8")
+    result = runner.invoke(app, ["eval", "--file", str(f), "--worst", "0"])
+    assert result.exit_code == 0, result.output
+    assert "2 messages" in result.output and "recall 0.500" in result.output
+    result = runner.invoke(app, ["eval", "--file", str(f), "--worst", "0", "--clear"])
+    assert result.exit_code == 0, result.output
+    assert "1 rows flagged ambiguous left out): 1 messages" in result.output
+    assert "recall 1.000" in result.output
+
+
 def test_cli_eval_without_data_exits_zero(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("GRIDBOT_DATA_DIR", raising=False)
     result = runner.invoke(app, ["eval", "--data-dir", str(tmp_path / "absent")])
