@@ -34,8 +34,8 @@ from bot.classifier.evaluate import find_data_dir, format_report, score  # noqa:
 LABELS = REPO / "bench" / "public_dev_labels.csv"
 
 
-def load_rows(data_dir: Path, half: str = "all", clear: bool = False) -> list[dict]:
-    with open(LABELS, encoding="utf-8", newline="") as fh:
+def load_rows(data_dir: Path, half: str = "all", clear: bool = False, labels_file: Path = LABELS) -> list[dict]:
+    with open(labels_file, encoding="utf-8", newline="") as fh:
         labels = {r["id"]: r for r in csv.DictReader(fh)}
     titles = {rid: t.strip() for rid, t in public_titles(data_dir, labels).items()}
     rows = []

@@ -139,15 +139,21 @@ class Report:
 
 
 def score(rows: Iterable[dict], clf: Classifier) -> Report:
+    rows = list(rows)
+    return score_predictions(rows, (clf.classify(str(r.get("text") or ""), role=r.get("role")) for r in rows))
+
+
+def score_predictions(rows: Iterable[dict], predictions: Iterable[Classification]) -> Report:
+    """The report for gold `rows` against one prediction per row (a Classification, or anything with
+    is_report, category, urgency and confidence: another labeller's labels, say)."""
     rep = Report()
     for c in TOP_LEVEL_CODES:
         rep.per_category[c] = Binary()
-    for row in rows:
+    for row, res in zip(rows, predictions, strict=True):
         text = str(row.get("text") or "")
         gold_report = bool(row.get("is_report"))
         gold_cat = (row.get("category") or None) if gold_report else None
         gold_urg = (row.get("urgency") or None) if gold_report else None
-        res: Classification = clf.classify(text, role=row.get("role"))
         pred_cat = res.category if res.is_report else None
         rep.n += 1
         rep.detection.add(gold_report, res.is_report)
