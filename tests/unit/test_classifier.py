@@ -588,6 +588,8 @@ def test_grievance_and_fault_questions_stay_reports(clf: Classifier, text: str, 
         ("禁渔期还有人下地笼捕捞", "ecology", "illegal_fishing"),
         ("一楼住户违规改建，把承重墙打掉了", "order", "illegal_construction"),
         ("客运站的班车春节乱涨价", "market", "consumer"),
+        ("学校克扣我们老师的年终奖金", "dispute", "wages"),
+        ("厂里随便扣员工的绩效工资", "dispute", "wages"),
     ],
 )
 def test_personnel_ecology_and_price_vocabulary(clf: Classifier, text: str, category: str, sub: str) -> None:
