@@ -336,6 +336,12 @@ class Classifier:
                 return only
         pool = ev.red_subs & ev.scores.keys() or ev.scores.keys()
         subs = self.rules.subs
+        venues = self.rules.venues
+        if venues:
+            # a place named only as where it happens (公园里油漆味, 医院收费) yields to the other subject
+            named = [i for i in pool if not venues.issuperset(ev.words.get(i, ()))]
+            if named and len(named) < len(pool):
+                pool = named
         # the category with the most evidence (its sub-categories summed) wins; ties go to the one
         # mentioned first (titles name their subject first), then to a keyword-backed one
         by_cat: dict[str, float] = {}

@@ -355,6 +355,7 @@ class Ruleset:
         self.non_report = [(name, PhraseMatcher(pats)) for name, pats in r.non_report.items() if pats]
         self.notice_roles = frozenset(r.notice_roles)
         self.info_endings = tuple(r.info_title_endings)
+        self.venues = frozenset(r.venues)
         # the hot path searches all of the above in one automaton pass
         self.phrases = PhraseBank(
             {

@@ -108,6 +108,8 @@ class Rules:
     chat_patterns: tuple[str, ...] = ()
     # a title ending on one of these (时间, 计划, 政策) asks for information
     info_title_endings: tuple[str, ...] = ()
+    # places named as where something is wrong (公园, 医院, 车站): yield to any other subject named
+    venues: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -398,6 +400,7 @@ class Taxonomy:
             weak_topics=ck.words(raw.get("weak_topics"), "rules.weak_topics"),
             chat_patterns=ck.patterns(raw.get("chat_patterns") or [], "rules.chat_patterns"),
             info_title_endings=ck.words(raw.get("info_title_endings"), "rules.info_title_endings"),
+            venues=ck.words(raw.get("venues"), "rules.venues"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------

@@ -600,3 +600,14 @@ def test_personnel_ecology_and_price_vocabulary(clf: Classifier, text: str, cate
 @pytest.mark.parametrize("text", ["明天面试好紧张", "下午考试加油哦"])
 def test_exams_and_interviews_in_chat_are_not_reports(clf: Classifier, text: str) -> None:
     assert not clf.classify(text).is_report, clf.explain(text)
+
+
+# rules.venues: a place named as where something is wrong yields to the subject that is wrong there;
+# named alone it keeps its category.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [("自行车棚的广告栏挡住了店门", "order"), ("城东医院看个病排队太久", "health")],
+)
+def test_a_venue_yields_to_the_subject(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and c.category == category, clf.explain(text)
