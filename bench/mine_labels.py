@@ -15,7 +15,6 @@ automatically). The held half is left for measuring what was accepted.
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections import Counter
 from pathlib import Path
@@ -24,15 +23,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from public_dev import SETS, load_rows  # noqa: E402
+from detection_dev import read  # noqa: E402
+from public_dev import load_set  # noqa: E402
 
 from bot.classifier.engine import Classifier  # noqa: E402
 from bot.classifier.evaluate import find_data_dir  # noqa: E402
-from bot.classifier.suggest import _doc_terms, suggest_keywords  # noqa: E402
-
-
-def labelled_rows(data_dir: Path, half: str) -> list[dict]:
-    return [r for f in SETS["both"] for r in load_rows(data_dir, half, labels_file=f)]
+from bot.classifier.suggest import doc_terms, suggest_keywords  # noqa: E402
 
 
 def main() -> int:
@@ -45,19 +41,18 @@ def main() -> int:
         print("no ../shared/data: nothing to mine")
         return 0
     clf = Classifier.load()
-    rows = [r for r in labelled_rows(data_dir, "tune") if r["is_report"] and r["category"]]
+    rows = [r for r in load_set(data_dir, "both", "tune") if r["is_report"] and r["category"]]
     corrections, rest = [], []
     for r in rows:
         res = clf.classify(r["text"])
         (rest if res.is_report and res.category == r["category"] else corrections).append(r)
-    with open(data_dir / "public" / "chat_negatives.csv", encoding="utf-8", newline="") as fh:
-        chat = [c["text"] for c in csv.DictReader(fh)]
+    chat = [c["text"] for c in read(data_dir / "public" / "chat_negatives.csv")]
     known = set(clf.taxonomy.keyword_owners())
     found = suggest_keywords([(r["text"], r["category"]) for r in corrections],
                              [r["text"] for r in rest] + chat, top=args.top, known=known)
     df = {code: Counter() for code in found}
     for r in rows:
-        terms = _doc_terms(r["text"])
+        terms = doc_terms(r["text"])
         for code in df:
             if r["category"] == code:
                 df[code].update(terms)

@@ -64,6 +64,11 @@ def load_rows(data_dir: Path, half: str = "all", clear: bool = False, labels_fil
     return rows
 
 
+def load_set(data_dir: Path, name: str, half: str = "all", clear: bool = False) -> list[dict]:
+    """The rows of one of SETS (dev, more, both)."""
+    return [r for f in SETS[name] for r in load_rows(data_dir, half, clear, labels_file=f)]
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data-dir", type=Path, default=None)
@@ -79,7 +84,7 @@ def main() -> int:
     if data_dir is None:
         print("no ../shared/data: nothing to measure")
         return 0
-    rows = [r for f in SETS[args.set] for r in load_rows(data_dir, args.half, args.clear, labels_file=f)]
+    rows = load_set(data_dir, args.set, args.half, args.clear)
     rep = score(rows, Classifier.load())
     title = f"public {args.set} labels, {args.half} half{' (not ambiguous)' if args.clear else ''}"
     print(format_report(rep, title=title, worst=args.worst))

@@ -97,7 +97,7 @@ def eval_command(
     """Precision/recall/F1 of report detection, per-category and macro F1, red recall, confusion matrix."""
     from bot.classifier import evaluate as ev
 
-    def report(rows: list[dict], title: str) -> str:
+    def report(clf, rows: list[dict], title: str) -> str:
         if clear:
             rows, left_out = ev.drop_ambiguous(rows)
             title = f"{title} (--clear: {left_out} rows flagged ambiguous left out)"
@@ -113,7 +113,7 @@ def eval_command(
         except ValueError as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(2) from exc
-        typer.echo(report(rows, str(file)))
+        typer.echo(report(clf, rows, str(file)))
         return
     root = ev.find_data_dir(data_dir)
     if root is None:
@@ -128,7 +128,7 @@ def eval_command(
         return
     clf = _load(config)
     if titles.is_file():
-        typer.echo(report(ev.read_jsonl(titles), str(titles)))
+        typer.echo(report(clf, ev.read_jsonl(titles), str(titles)))
         typer.echo("")
     if binary.is_file():
         typer.echo(ev.format_binary(ev.score_binary(ev.read_binary_csv(binary), clf), title=str(binary)))

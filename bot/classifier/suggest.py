@@ -16,7 +16,7 @@ import jieba.analyse
 _WORDLIKE = re.compile(r"^[\u4e00-\u9fff]{2,8}$")
 
 
-def _doc_terms(text: str) -> set[str]:
+def doc_terms(text: str) -> set[str]:
     return {t for t in jieba.lcut(text, HMM=True) if _WORDLIKE.match(t)}
 
 
@@ -43,10 +43,10 @@ def suggest_keywords(
     df: dict[str, Counter] = {cat: Counter() for cat in by_cat}
     for cat, texts in by_cat.items():
         for t in texts:
-            df[cat].update(_doc_terms(t))
+            df[cat].update(doc_terms(t))
     rest_df = Counter()
     for t in others:
-        rest_df.update(_doc_terms(t))
+        rest_df.update(doc_terms(t))
     n_rest = len(others)
 
     out: dict[str, list[str]] = {}
