@@ -41,6 +41,9 @@ W_RED = 6.0
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
 W_SUGGESTION_SUBJECT = -0.5
+# rules.policy_patterns: an opinion on a policy or a whole sector (教育体制改革, 规范出租车市场), no
+# grievance wording a petition would use: residents' boards call these opinions, not reports
+W_POLICY = -2.0
 W_QMARK = -0.8
 W_COMPLAINT_QUESTION = 0.8
 # 是否 / 能否 / 何时 / …吗? about a named subject is how residents petition (何时修好?), not an
@@ -144,6 +147,7 @@ class Analysis:
     problem: list[str] = field(default_factory=list)
     question: str | None = None
     suggestion: str | None = None
+    policy: str | None = None
     complaint_question: str | None = None
     filter: tuple[str, str] | None = None
     role_notice: bool = False
@@ -258,6 +262,11 @@ class Classifier:
         if suggestion:
             # a suggestion about a subject the rules know (建议在菜场门口装路灯) is a petition, kept as a report
             score += W_SUGGESTION_SUBJECT if scores else W_SUGGESTION
+        policy = None
+        if phrases.search(hits, "strong_problem", normalized, chars) is None:
+            policy = phrases.search(hits, "policy", normalized, chars)
+            if policy:
+                score += W_POLICY
         if (
             ev.n_topics
             and not vague
@@ -324,6 +333,7 @@ class Classifier:
             an.normalized, an.tokens, an.evidence, an.result = normalized, tokens, ev, result
             an.problem = problem
             an.question, an.suggestion, an.complaint_question = question, suggestion, complaint_question
+            an.policy = policy
             an.filter, an.role_notice = filt, role_notice
             an.excluded = [(rules.subs[i].key, w) for i, w in excluded] if excluded else []
         return result
@@ -402,6 +412,8 @@ class Classifier:
             lines.append(f"像是在询问信息（“{an.question}”），降低了把握。")
         if an.suggestion:
             lines.append(f"像是建议（“{an.suggestion}”），降低了把握。")
+        if an.policy:
+            lines.append(f"谈的是政策或整个行业（“{an.policy}”），不是某处的具体问题，降低了把握。")
         if an.evidence.negated:
             lines.append(f"否定说法不算：{'、'.join(an.evidence.negated)}。")
         for key, word in an.excluded:

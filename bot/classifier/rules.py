@@ -345,6 +345,7 @@ class Ruleset:
         self.strong_problem = PhraseMatcher(r.strong_problem_patterns)
         self.question = PhraseMatcher(r.question_patterns)
         self.suggestion = PhraseMatcher(r.suggestion_patterns)
+        self.policy = PhraseMatcher(r.policy_patterns)
         self.complaint_question = PhraseMatcher(r.complaint_question_patterns)
         # chit-chat register, asked only when a subject is named alone: its single characters are a
         # set tested against the message's characters (in the shared automaton they would add a hit
@@ -364,6 +365,7 @@ class Ruleset:
                 "strong_problem": self.strong_problem,
                 "question": self.question,
                 "suggestion": self.suggestion,
+                "policy": self.policy,
                 "complaint_question": self.complaint_question,
                 **{f"nr:{name}": m for name, m in self.non_report},
             }

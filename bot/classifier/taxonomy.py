@@ -110,6 +110,8 @@ class Rules:
     info_title_endings: tuple[str, ...] = ()
     # places named as where something is wrong (公园, 医院, 车站): yield to any other subject named
     venues: tuple[str, ...] = ()
+    # opinion about a policy or a whole sector (教育体制改革, 规范出租车市场): not a problem at a place
+    policy_patterns: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -401,6 +403,7 @@ class Taxonomy:
             chat_patterns=ck.patterns(raw.get("chat_patterns") or [], "rules.chat_patterns"),
             info_title_endings=ck.words(raw.get("info_title_endings"), "rules.info_title_endings"),
             venues=ck.words(raw.get("venues"), "rules.venues"),
+            policy_patterns=ck.patterns(raw.get("policy_patterns") or [], "rules.policy_patterns"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------

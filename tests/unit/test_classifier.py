@@ -407,6 +407,22 @@ def test_information_titles_are_not_reports(clf: Classifier, text: str) -> None:
     assert not clf.classify(text).is_report
 
 
+# An opinion on a policy or a whole sector (rules.policy_patterns) is not a problem at a place,
+# unless it carries grievance wording a petition uses (违规).
+@pytest.mark.parametrize(
+    "text",
+    ["医疗体制改革要让老百姓看得起病", "规范本市出租车市场，提高服务水平", "浅谈社区养老服务", "完善养老保险机制"],
+)
+def test_opinion_on_a_policy_or_sector_is_not_a_report(clf: Classifier, text: str) -> None:
+    c = clf.classify(text)
+    assert not c.is_report
+    assert "政策或整个行业" in clf.explain(text)
+
+
+def test_opinion_with_grievance_wording_stays_a_report(clf: Classifier) -> None:
+    assert clf.classify("物业违规收费，建议建立监督机制").is_report
+
+
 def test_suggestion_about_a_known_subject_is_a_report(clf: Classifier) -> None:
     c = clf.classify("建议在菜场门口装几个路灯")
     assert c.is_report and c.category == "facilities"
