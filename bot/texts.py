@@ -50,6 +50,7 @@ ASK_BUTTON_YES = "上报"
 ASK_BUTTON_NO = "不用"
 ASK_DISMISSED = "好的，不上报。"
 ASK_EXPIRED = "这条询问已过期，如需上报请重新描述问题。"
+ASK_DETAILS = "请直接说一下是什么问题、在哪里（例如：3号楼2单元楼道灯不亮），可以附照片，下一条消息就会登记。"
 DUPLICATE_REPORT = "这条消息已登记为工单 #{number}。"
 
 # task card

@@ -20,6 +20,10 @@ from bot.classifier.segment import build_tokenizer
 from bot.classifier.taxonomy import URGENCY_NAMES, Taxonomy
 
 REPORT_THRESHOLD = 0.5
+# rules.report_intent (我要投诉, 求助): a report with its subject missing; at the report cut, below the
+# bot's open band, so the bot asks what and where instead of opening an empty case
+INTENT_CONFIDENCE = 0.5
+INTENT_MAX_LEN = 16
 PETITION = frozenset(("是否", "能否", "可否", "何时", "什么时候", "多久"))
 
 # weights of the report score (a logit); chosen on ../shared/data/public and our own examples
@@ -63,7 +67,7 @@ FILTER_NAMES = {
     "resolved": "说的是已经解决或致谢",
     "notice": "通知公告",
     "broadcast": "提醒大家注意的宣传",
-    "vague": "只说要投诉或求助，没说是什么问题",
+    "vague": "只说要咨询或提建议，没说是什么",
     "consult": "咨询、求推荐或互助信息",
 }
 ROLE_NAMES = {
@@ -86,7 +90,9 @@ class Classification:
     keywords: tuple[str, ...] = ()
     location: str | None = None
     emergency: tuple[str, ...] = ()
-    reason: str | None = None  # why it is not a report, when a filter decided (e.g. "notice")
+    # why it is not a report, when a filter decided (e.g. "notice"); "intent" for a bare intent to
+    # report (我要投诉): a report whose subject is still missing, the bot asks what and where
+    reason: str | None = None
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -196,6 +202,16 @@ class Classifier:
             if an is not None:
                 an.normalized, an.evidence, an.result = normalized, Evidence(), result
                 an.filter = ("non_text", text.strip())
+            return result
+        if (
+            rules.intent is not None
+            and len(normalized) <= INTENT_MAX_LEN
+            and role not in rules.notice_roles
+            and rules.intent.match(normalized)
+        ):
+            result = _make(True, "other", None, "green", INTENT_CONFIDENCE, (), None, (), "intent")
+            if an is not None:
+                an.normalized, an.evidence, an.result = normalized, Evidence(), result
             return result
         phrases = rules.phrases
         hits = phrases.scan(normalized)
@@ -395,7 +411,9 @@ class Classifier:
             lines.append(f"原因：{FILTER_NAMES.get(name, name)}（“{matched.strip()}”）。")
         if an.role_notice:
             lines.append(f"发言人是{ROLE_NAMES.get(role or '', role)}，这类消息多是通知，降低了把握。")
-        if c.category:
+        if c.reason == "intent":
+            lines.append("原因：只说了要投诉或求助，还没说是什么问题；先请对方说明问题和地点，下一条消息即登记。")
+        elif c.category:
             label = tx.category_name(c.category)
             if c.subcategory:
                 label += f" / {tx.subcategory_name(c.category, c.subcategory)}"

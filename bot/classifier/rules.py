@@ -357,6 +357,8 @@ class Ruleset:
         self.notice_roles = frozenset(r.notice_roles)
         self.info_endings = tuple(r.info_title_endings)
         self.venues = frozenset(r.venues)
+        # a bare intent to report (我要投诉): anchored regexes, tried on short messages only
+        self.intent = re.compile("|".join(f"(?:{p})" for p in r.report_intent)) if r.report_intent else None
         # the hot path searches all of the above in one automaton pass
         self.phrases = PhraseBank(
             {

@@ -112,6 +112,8 @@ class Rules:
     venues: tuple[str, ...] = ()
     # opinion about a policy or a whole sector (教育体制改革, 规范出租车市场): not a problem at a place
     policy_patterns: tuple[str, ...] = ()
+    # a bare intent to report with nothing said yet (我要投诉, 求助): whole-message regexes
+    report_intent: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -404,6 +406,7 @@ class Taxonomy:
             info_title_endings=ck.words(raw.get("info_title_endings"), "rules.info_title_endings"),
             venues=ck.words(raw.get("venues"), "rules.venues"),
             policy_patterns=ck.patterns(raw.get("policy_patterns") or [], "rules.policy_patterns"),
+            report_intent=ck.patterns(raw.get("report_intent") or [], "rules.report_intent"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------

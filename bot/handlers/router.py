@@ -88,7 +88,17 @@ def intake(ctx: Context, msg: IncomingMessage, actor: Actor, binding) -> None:
     if not text:
         return  # a photo without words, a sticker, a voice message: nothing to classify
     result = ctx.classifier.classify(text, role=role_name(ctx, actor, binding.unit_id))
-    if result.is_report and result.confidence >= ctx.settings.open_threshold:
+    if result.reason == "intent":
+        await_details(ctx, msg)
+        return
+    opens = result.is_report and result.confidence >= ctx.settings.open_threshold
+    if opens or result.reason is None:
+        # the writer said only 我要投诉 and was asked what and where: this message is the report
+        awaiting = ctx.repo.awaiting_details(msg.chat_id, msg.sender.id, ctx.now)
+        if awaiting is not None:
+            awaiting.status = "reported"
+            opens = True
+    if opens:
         cases.open_case(ctx, binding=binding, chat_id=msg.chat_id, message_id=msg.message_id,
                         thread_id=msg.thread_id, reporter=msg.sender, text=text, photos=msg.photos,
                         result=result, opened_by=actor)
@@ -98,13 +108,28 @@ def intake(ctx: Context, msg: IncomingMessage, actor: Actor, binding) -> None:
         ask_to_report(ctx, msg)
 
 
-def ask_to_report(ctx: Context, msg: IncomingMessage) -> None:
+def pending_for(ctx: Context, msg: IncomingMessage, status: str) -> PendingReport:
     pending = PendingReport(
         chat_id=msg.chat_id, message_id=msg.message_id, user_id=msg.sender.id, user_name=msg.sender.name,
         thread_id=msg.thread_id, text=msg.text.strip(), photos=json.dumps(list(msg.photos)), created_at=ctx.now,
-        expires_at=ctx.now + timedelta(minutes=ctx.settings.ask_timeout_minutes),
+        expires_at=ctx.now + timedelta(minutes=ctx.settings.ask_timeout_minutes), status=status,
     )
     ctx.session.add(pending)
+    return pending
+
+
+def await_details(ctx: Context, msg: IncomingMessage) -> None:
+    """我要投诉 with nothing more: ask what and where; the writer's next message opens the case."""
+    waiting = ctx.repo.awaiting_details(msg.chat_id, msg.sender.id, ctx.now)
+    if waiting is None:
+        pending_for(ctx, msg, "awaiting")
+    else:  # said twice: one wait, from now
+        waiting.expires_at = ctx.now + timedelta(minutes=ctx.settings.ask_timeout_minutes)
+    reply(ctx, msg, texts.ASK_DETAILS)
+
+
+def ask_to_report(ctx: Context, msg: IncomingMessage) -> None:
+    pending = pending_for(ctx, msg, "open")
     ctx.session.flush()
     reply(ctx, msg, texts.ASK_CONFIRM, buttons=[[Button(texts.ASK_BUTTON_YES, f"ry:{pending.id}"),
                                                  Button(texts.ASK_BUTTON_NO, f"rn:{pending.id}")]])

@@ -220,10 +220,20 @@ class Repo:
     def pending_report(self, pending_id: int) -> PendingReport | None:
         return self.s.get(PendingReport, pending_id)
 
+    def awaiting_details(self, chat_id: int, user_id: int, now: datetime) -> PendingReport | None:
+        """The writer's unexpired 我要投诉 in this chat, whose details the bot asked for."""
+        q = select(PendingReport).where(
+            PendingReport.status == "awaiting",
+            PendingReport.chat_id == chat_id,
+            PendingReport.user_id == user_id,
+            col(PendingReport.expires_at) > now,
+        )
+        return self.s.exec(q.order_by(col(PendingReport.id).desc())).first()
+
     def expire_pending(self, now: datetime) -> int:
         q = (
             update(PendingReport)
-            .where(PendingReport.status == "open", col(PendingReport.expires_at) <= now)
+            .where(col(PendingReport.status).in_(("open", "awaiting")), col(PendingReport.expires_at) <= now)
             .values(status="expired")
         )
         return self.s.exec(q).rowcount  # type: ignore[call-overload]

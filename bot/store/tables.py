@@ -179,9 +179,11 @@ class MessageLink(SQLModel, table=True):
 
 
 class PendingReport(SQLModel, table=True):
-    """A message the classifier was unsure about: the writer is asked 要上报吗?"""
+    """A message the classifier was unsure about (the writer is asked 要上报吗?), or a bare intent to
+    report (我要投诉: the writer is asked what and where, and the next message opens the case)."""
 
     __tablename__ = "pending_report"
+    __table_args__ = (Index("ix_pending_writer", "status", "chat_id", "user_id"),)
     id: int | None = Field(default=None, primary_key=True)
     chat_id: int = big()
     message_id: int = big()
@@ -192,7 +194,9 @@ class PendingReport(SQLModel, table=True):
     photos: str = Field(default="[]", sa_type=Text)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
-    status: str = Field(default="open", max_length=10)  # open | reported | dismissed | expired
+    # open: asked 要上报吗; awaiting: the writer said only 我要投诉 and was asked what and where;
+    # then reported | dismissed | expired
+    status: str = Field(default="open", max_length=10)
 
 
 class DaySequence(SQLModel, table=True):

@@ -102,3 +102,37 @@ async def test_default_bands_ask_about_a_subject_named_alone(lb):
     assert cases(lb.engine) == []
     await report(tg, RESIDENTS, RESIDENT, DRAIN)
     assert len(cases(lb.engine)) == 1
+
+
+async def test_bare_intent_is_asked_what_and_where_and_the_next_message_opens(lb):
+    """我要投诉 alone: the bot asks what and where, and the writer's next message is the report, even one
+    the rules alone would pass over. Somebody else's message does not count, nor one after the wait."""
+    tg = lb.tg
+    said = await tg.say(RESIDENTS, RESIDENT, "我要投诉！")
+    [prompt] = await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"])
+    assert "是什么问题、在哪里" in text_of(prompt) and not buttons(prompt)
+    assert prompt["reply_to_message"]["message_id"] == said["message_id"]
+    other = await tg.say(RESIDENTS, RESIDENT_2, "5栋东边那块空地的事")  # not the writer: silence
+    await tg.wait_quiet(0.5)
+    assert await tg.messages(RESIDENTS, from_bot=True, after=other["message_id"]) == []
+    details = await tg.say(RESIDENTS, RESIDENT, "5栋东边那块空地的事")
+    opened = await tg.wait_for_bot(RESIDENTS, 1, after=details["message_id"], predicate=has("已受理"))
+    assert opened[0]["reply_to_message"]["message_id"] == details["message_id"]
+    [case] = cases(lb.engine)
+    assert (case.source_message_id, case.reporter_tg_id) == (details["message_id"], RESIDENT.id)
+    assert case.category == "other"
+    # once used, the wait is over: the writer's next chat stays chat
+    more = await tg.say(RESIDENTS, RESIDENT, "5栋东边那块空地的事")
+    await tg.wait_quiet(0.5)
+    assert await tg.messages(RESIDENTS, from_bot=True, after=more["message_id"]) == []
+    # a wait nobody answered within ask_timeout_minutes is forgotten
+    said = await tg.say(RESIDENTS, RESIDENT_2, "求助")
+    await tg.wait_for_bot(RESIDENTS, 1, after=said["message_id"], predicate=has("在哪里"))
+    lb.bot.processor.clock = lambda: datetime.now(UTC) + timedelta(minutes=31)
+    await lb.bot.expire_questions()
+    late = await tg.say(RESIDENTS, RESIDENT_2, "5栋东边那块空地的事")
+    await tg.wait_quiet(0.5)
+    assert await tg.messages(RESIDENTS, from_bot=True, after=late["message_id"]) == []
+    assert len(cases(lb.engine)) == 1
+    with unit_of_work(lb.engine) as s:
+        assert sorted(p.status for p in s.exec(select(PendingReport))) == ["expired", "reported"]

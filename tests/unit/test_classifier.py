@@ -80,7 +80,7 @@ NON_REPORTS = [
     "请问社区办公室几点上班？",
     "捡到一串钥匙，放在物业前台了",
     "寻狗启事：走失一只白色泰迪，有看到的请联系我",
-    "投诉",
+    "咨询",
 ]
 
 
@@ -115,7 +115,7 @@ def test_non_reports_stay_quiet(clf: Classifier, text: str) -> None:
         ("【停电通知】本周六8:00-17:00停电，请大家相互转告", "notice"),
         ("大家注意，明天限号", "broadcast"),
         ("今天好热啊，注意防暑", "broadcast"),
-        ("我要投诉", "vague"),
+        ("我想咨询", "vague"),
         ("有没有靠谱的疏通下水道师傅推荐？", "consult"),
         ("出售九成新婴儿车，有需要的私聊", "consult"),
     ],
@@ -125,6 +125,23 @@ def test_every_non_report_filter(clf: Classifier, text: str, reason: str) -> Non
     assert not c.is_report
     assert c.reason == reason, clf.explain(text)
     assert clf.non_report_reason(text) is not None or reason == "non_text"
+
+
+@pytest.mark.parametrize("text", ["投诉", "我要投诉！", "求助", "我要反映一个问题", "我要报修", "我要舉報"])
+def test_bare_intent_to_report_is_a_report_whose_subject_is_missing(clf: Classifier, text: str) -> None:
+    c = clf.classify(text)
+    assert (c.is_report, c.category, c.subcategory, c.reason) == (True, "other", None, "intent")
+    assert c.confidence < 0.6  # below the bot's open band: it asks what and where instead
+    assert "还没说是什么问题" in clf.explain(text)
+
+
+def test_bare_intent_from_a_worker_is_not_a_report(clf: Classifier) -> None:
+    assert not clf.classify("求助", role="grid_worker").is_report
+
+
+def test_intent_with_its_subject_is_an_ordinary_report(clf: Classifier) -> None:
+    c = clf.classify("我要投诉小区物业乱收停车费")
+    assert c.is_report and c.reason is None and c.category == "property"
 
 
 def test_every_global_red_trigger_makes_a_red_report(clf: Classifier) -> None:
