@@ -86,21 +86,29 @@ def role_name(ctx: Context, actor: Actor, unit_id: int) -> str:
 def intake(ctx: Context, msg: IncomingMessage, actor: Actor, binding) -> None:
     text = msg.text.strip()
     if not text:
-        return  # a photo without words, a sticker, a voice message: nothing to classify
+        # a photo without words, a sticker, a voice message: nothing to classify; a photo sent after
+        # 我要投诉, before the words, joins the report the next message opens
+        if msg.photos:
+            awaiting = ctx.repo.awaiting_details(msg.chat_id, msg.sender.id, ctx.now)
+            if awaiting is not None:
+                awaiting.photos = json.dumps(json.loads(awaiting.photos) + list(msg.photos))
+        return
     result = ctx.classifier.classify(text, role=role_name(ctx, actor, binding.unit_id))
     if result.reason == "intent":
         await_details(ctx, msg)
         return
     opens = result.is_report and result.confidence >= ctx.settings.open_threshold
+    photos = msg.photos
     if opens or result.reason is None:
         # the writer said only 我要投诉 and was asked what and where: this message is the report
         awaiting = ctx.repo.awaiting_details(msg.chat_id, msg.sender.id, ctx.now)
         if awaiting is not None:
             awaiting.status = "reported"
+            photos = tuple(json.loads(awaiting.photos)) + photos
             opens = True
     if opens:
         cases.open_case(ctx, binding=binding, chat_id=msg.chat_id, message_id=msg.message_id,
-                        thread_id=msg.thread_id, reporter=msg.sender, text=text, photos=msg.photos,
+                        thread_id=msg.thread_id, reporter=msg.sender, text=text, photos=photos,
                         result=result, opened_by=actor)
     elif result.category is not None and result.confidence >= ctx.settings.ask_threshold:
         # below the classifier's own 0.5 cut, but a rule matched and no non-report filter fired

@@ -3,6 +3,7 @@ and a worker's /recat correction."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest_asyncio
@@ -115,12 +116,14 @@ async def test_bare_intent_is_asked_what_and_where_and_the_next_message_opens(lb
     other = await tg.say(RESIDENTS, RESIDENT_2, "5栋东边那块空地的事")  # not the writer: silence
     await tg.wait_quiet(0.5)
     assert await tg.messages(RESIDENTS, from_bot=True, after=other["message_id"]) == []
+    await tg.say(RESIDENTS, RESIDENT, None, photo=True)  # a photo before the words joins the report
+    await tg.wait_quiet(0.3)
     details = await tg.say(RESIDENTS, RESIDENT, "5栋东边那块空地的事")
     opened = await tg.wait_for_bot(RESIDENTS, 1, after=details["message_id"], predicate=has("已受理"))
     assert opened[0]["reply_to_message"]["message_id"] == details["message_id"]
     [case] = cases(lb.engine)
     assert (case.source_message_id, case.reporter_tg_id) == (details["message_id"], RESIDENT.id)
-    assert case.category == "other"
+    assert case.category == "other" and len(json.loads(case.photos)) == 1
     # once used, the wait is over: the writer's next chat stays chat
     more = await tg.say(RESIDENTS, RESIDENT, "5栋东边那块空地的事")
     await tg.wait_quiet(0.5)
