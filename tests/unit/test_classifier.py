@@ -454,6 +454,8 @@ def test_suggestion_about_a_known_subject_is_a_report(clf: Classifier) -> None:
         ("半夜了工地还在施工", "order"),
         ("网上订房平台的保证金一直不退", "market"),
         ("幼儿园门口没有斑马线", "traffic"),  # an absent object is its fault, not a negation
+        ("后山那个采石场又开工了，整天轰隆隆", "ecology"),  # the kind of works names the polluter
+        ("村东头的养猪场臭得没法住", "ecology"),
     ],
 )
 def test_subject_decides_the_category(clf: Classifier, text: str, category: str) -> None:
