@@ -413,6 +413,10 @@ def test_subject_in_chat_register_is_not(clf: Classifier, text: str) -> None:
         "关于老年活动室被人占着打牌的问题",
         "新交的房子存在问题",
         "请求社区尽快把北边那段土路硬化",
+        "我们这栋楼是手机信号盲区",  # grievance words of the long tail (session 6)
+        "业委会账目一点都不透明",
+        "新开的停车场收费项目不合规",
+        "电视信号被干扰看不了",
     ],
 )
 def test_petition_register_is_a_report(clf: Classifier, text: str) -> None:
