@@ -459,6 +459,8 @@ def test_suggestion_about_a_known_subject_is_a_report(clf: Classifier) -> None:
         ("网上订房平台的保证金一直不退", "market"),
         ("幼儿园门口没有斑马线", "traffic"),  # an absent object is its fault, not a negation
         ("后山那个采石场又开工了，整天轰隆隆", "ecology"),  # the kind of works names the polluter
+        ("投诉工地一大早就违规施工", "order"),  # building against the rules is 城管's, not a hazard
+        ("隔壁楼非法施工把我家墙震裂了", "order"),
         ("村东头的养猪场臭得没法住", "ecology"),
     ],
 )
