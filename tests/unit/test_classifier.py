@@ -543,11 +543,12 @@ def test_estate_and_refuse_site_vocabulary(clf: Classifier, text: str, category:
     assert c.is_report and c.category == category, clf.explain(text)
 
 
-# A grievance asked as a question (凭什么, 为何) about a known subject is a report.
+# A grievance asked as a question (凭什么, 为何, 去哪了, 怎么这么慢) about a known subject is a report.
 @pytest.mark.parametrize(
     ("text", "category"),
     # a fare not metered is a price matter (market, as CATEGORIES.md lists prices), whoever charges it
-    [("凭什么不让我家孩子在片区小学入学？", "welfare"), ("火车站门口的出租车都不打表", "market")],
+    [("凭什么不让我家孩子在片区小学入学？", "welfare"), ("火车站门口的出租车都不打表", "market"),
+     ("办个残疾证怎么这么慢", "welfare"), ("说好的养老补贴去哪儿了", "welfare")],  # 去哪了, 怎么这么慢
 )
 def test_grievance_questions_are_reports(clf: Classifier, text: str, category: str) -> None:
     c = clf.classify(text)
