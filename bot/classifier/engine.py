@@ -42,6 +42,7 @@ W_PROBLEM_ALONE = 2.3
 W_PROBLEM_STRONG = 2.9
 W_PROBLEM_MORE = 0.6
 W_RED = 6.0
+W_DRILL = -3.5  # a red trigger in a drill or a talk (火灾演练): rules.not_red_patterns
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
 W_SUGGESTION_SUBJECT = -0.5
@@ -154,6 +155,7 @@ class Analysis:
     question: str | None = None
     suggestion: str | None = None
     policy: str | None = None
+    drill: bool = False
     complaint_question: str | None = None
     filter: tuple[str, str] | None = None
     role_notice: bool = False
@@ -217,11 +219,14 @@ class Classifier:
         hits = phrases.scan(normalized)
         chars = frozenset(normalized)  # for the regexes' character tests
         problem = phrases.findall(hits, "problem", normalized, chars)
-        if an is None and not problem and not rules.may_match(normalized):
+        red_hits = rules.red_pattern_hits(normalized)
+        if an is None and not problem and not red_hits and not rules.may_match(normalized):
             tokens, ev = None, Evidence()  # no rule word in the text: its tokens cannot matter
         else:
             tokens = self._lcut(normalized)
             ev = rules.match(tokens)
+            if red_hits:
+                rules.add_red_patterns(ev, red_hits, normalized)
             if problem and ev.negated_spans:
                 # complaint wording inside a negated word does not count either: 不是漏水
                 problem = [w for w in problem if not _only_negated(normalized, w, ev.negated_spans)]
@@ -230,8 +235,20 @@ class Classifier:
         if scores and rules.exclusions:
             excluded = rules.apply_exclusions(ev, normalized)
 
-        red = bool(ev.red_global or ev.red_subs)
-        score = W_BIAS
+        # 火灾演练, 消防讲座 (rules.not_red_patterns): the emergency words name no emergency; a drill about
+        # a red subject costs report confidence too (a fault found in the drill keeps its own evidence)
+        drill = rules.not_red is not None and rules.not_red.search(normalized) is not None
+        had_red = bool(ev.red_global or ev.red_subs)
+        if drill:
+            ev.red_global.clear()
+            ev.red_subs.clear()
+            ev.red_if.clear()
+        sub = self._choose(ev)
+        if drill and not had_red and (sub is None or rules.subs[sub].urgency != "red"):
+            drill = False  # 演练 near nothing urgent: no penalty
+        # a sub-category's own red trigger counts once that sub-category is chosen
+        red = bool(ev.red_global or ev.red_subs or (sub is not None and sub in ev.red_if))
+        score = W_BIAS + (W_DRILL if drill else 0.0)
         if ev.n_keywords or ev.red_subs:
             score += W_KEYWORD + W_KEYWORD_MORE * min(ev.n_keywords - 1, 2)
         elif ev.n_topics:
@@ -308,7 +325,6 @@ class Classifier:
             score += W_PLACE
         confidence = 1.0 / (1.0 + math.exp(-score))
 
-        sub = self._choose(ev)
         category = subcategory = urgency = None
         keywords: tuple[str, ...] = ()
         emergency: tuple[str, ...] = ()
@@ -321,7 +337,7 @@ class Classifier:
                     confidence = min(confidence, 0.3)
             else:
                 category = "other"
-            urgency, emergency = self._urgency(ev, sub)
+            urgency, emergency = self._urgency(ev, sub, drill)
             if ev.red_global:
                 extra = [w for w, _ in ev.red_global if w not in keywords]
                 keywords = keywords + tuple(dict.fromkeys(extra))
@@ -350,6 +366,7 @@ class Classifier:
             an.problem = problem
             an.question, an.suggestion, an.complaint_question = question, suggestion, complaint_question
             an.policy = policy
+            an.drill = drill
             an.filter, an.role_notice = filt, role_notice
             an.excluded = [(rules.subs[i].key, w) for i, w in excluded] if excluded else []
         return result
@@ -380,13 +397,13 @@ class Classifier:
         )
         return best
 
-    def _urgency(self, ev: Evidence, sub: int | None) -> tuple[str, tuple[str, ...]]:
+    def _urgency(self, ev: Evidence, sub: int | None, drill: bool = False) -> tuple[str, tuple[str, ...]]:
         s = self.rules.subs[sub] if sub is not None else None
         numbers: list[str] = []
         for _, nums in ev.red_global:
             numbers.extend(nums)
         red = bool(ev.red_global) or (sub is not None and (sub in ev.red_subs or sub in ev.red_if))
-        if red or (s is not None and s.urgency == "red" and sub in ev.strong):
+        if red or (s is not None and s.urgency == "red" and sub in ev.strong and not drill):
             if s is not None:
                 numbers = list(s.emergency) + numbers
             return "red", tuple(dict.fromkeys(numbers))
@@ -430,6 +447,8 @@ class Classifier:
             lines.append(f"像是在询问信息（“{an.question}”），降低了把握。")
         if an.suggestion:
             lines.append(f"像是建议（“{an.suggestion}”），降低了把握。")
+        if an.drill:
+            lines.append("说的是演练、讲座一类，紧急用语不按紧急情况算，也降低了把握。")
         if an.policy:
             lines.append(f"谈的是政策或整个行业（“{an.policy}”），不是某处的具体问题，降低了把握。")
         if an.evidence.negated:

@@ -119,6 +119,7 @@ def _alternatives(pattern: str) -> list[str]:
 
 _EXPAND_LIMIT = 200
 WEAK_TOPIC_SCORE = 0.6  # category evidence of a rules.weak_topics word (a topic gives 1.0)
+RED_PATTERN_SCORE = 3.0  # category evidence of a rules.red_patterns match (a keyword gives 2.0-3.0)
 
 
 def _expand(pattern: str) -> list[str] | None:
@@ -357,6 +358,14 @@ class Ruleset:
         self.notice_roles = frozenset(r.notice_roles)
         self.info_endings = tuple(r.info_title_endings)
         self.venues = frozenset(r.venues)
+        # red emergencies told in words (电梯 … 里面有人): one combined search, then which one
+        self.red_patterns = [
+            (re.compile(p.pattern), p.numbers, index[f"{p.category}.{p.subcategory}"]) for p in r.red_patterns
+        ]
+        self.red_any = re.compile("|".join(f"(?:{p.pattern})" for p in r.red_patterns)) if r.red_patterns else None
+        self.not_red = (
+            re.compile("|".join(f"(?:{p})" for p in r.not_red_patterns)) if r.not_red_patterns else None
+        )
         # a bare intent to report (我要投诉): anchored regexes, tried on short messages only
         self.intent = re.compile("|".join(f"(?:{p})" for p in r.report_intent)) if r.report_intent else None
         # the hot path searches all of the above in one automaton pass
@@ -404,6 +413,20 @@ class Ruleset:
         self._any_evidence = len(self._evidence_words) > 0
         if self._any_evidence:
             self._evidence_words.make_automaton()
+
+    def red_pattern_hits(self, text: str) -> list[tuple[str, tuple[str, ...], int]]:
+        """(matched text, emergency numbers, sub-category index) of every rules.red_patterns match."""
+        if self.red_any is None or self.red_any.search(text) is None:
+            return []
+        return [(m.group(0), nums, sub) for rx, nums, sub in self.red_patterns if (m := rx.search(text))]
+
+    def add_red_patterns(self, ev: Evidence, hits: list[tuple[str, tuple[str, ...], int]], text: str) -> None:
+        """A red pattern is keyword evidence for its sub-category and a red trigger."""
+        for matched, nums, sub in hits:
+            ev.red_global.append((matched, nums))
+            ev.red_subs.add(sub)
+            ev.n_keywords += 1
+            _add_evidence(ev, sub, RED_PATTERN_SCORE, matched, True, text.find(matched))
 
     def chat_register(self, text: str, chars: frozenset[str]) -> bool:
         """True when the text has chit-chat wording (我, 呢, 哈哈 …: rules.chat_patterns)."""

@@ -84,6 +84,17 @@ class Category:
 
 
 @dataclass(frozen=True)
+class RedPattern:
+    """A red emergency told in words no single trigger covers (电梯 … 里面有人): a regex on the
+    normalised message, the numbers the reply names, and the sub-category it makes the case."""
+
+    pattern: str
+    numbers: tuple[str, ...]
+    category: str
+    subcategory: str
+
+
+@dataclass(frozen=True)
 class Rules:
     red_triggers: dict[str, tuple[str, ...]]
     yellow_triggers: tuple[str, ...]
@@ -114,6 +125,9 @@ class Rules:
     policy_patterns: tuple[str, ...] = ()
     # a bare intent to report with nothing said yet (我要投诉, 求助): whole-message regexes
     report_intent: tuple[str, ...] = ()
+    red_patterns: tuple[RedPattern, ...] = ()
+    # a red trigger in one of these contexts (火灾演练) is not an emergency
+    not_red_patterns: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -354,6 +368,21 @@ class Taxonomy:
             red[ck.text(str(word), "rules.red_triggers")] = ck.numbers(
                 nums, contacts, f"rules.red_triggers.{word}"
             )
+        red_patterns = []
+        rp_raw = raw.get("red_patterns") or []
+        if not isinstance(rp_raw, list):
+            ck.fail("rules.red_patterns", "expected a list of {pattern, sub, numbers}")
+        for i, item in enumerate(rp_raw):
+            where = f"rules.red_patterns[{i}]"
+            item = ck.mapping(item, where)
+            if not isinstance(item.get("pattern"), str) or not item["pattern"]:
+                ck.fail(f"{where}.pattern", "expected a regular expression")
+            (pattern,) = ck.patterns([item["pattern"]], f"{where}.pattern")
+            cat, _, sub = str(item.get("sub") or "").partition(".")
+            if cat not in categories or sub not in categories[cat].subcategories:
+                ck.fail(f"{where}.sub", f"{item.get('sub')!r} is not a known category.sub-category")
+            numbers = ck.numbers(item.get("numbers"), contacts, f"{where}.numbers")
+            red_patterns.append(RedPattern(pattern, numbers, cat, sub))
         of = ck.mapping(raw.get("object_fault") or {}, "rules.object_fault")
         objects: dict[str, tuple[str, str]] = {}
         for obj, target in ck.mapping(of.get("objects") or {}, "rules.object_fault.objects").items():
@@ -407,6 +436,8 @@ class Taxonomy:
             venues=ck.words(raw.get("venues"), "rules.venues"),
             policy_patterns=ck.patterns(raw.get("policy_patterns") or [], "rules.policy_patterns"),
             report_intent=ck.patterns(raw.get("report_intent") or [], "rules.report_intent"),
+            red_patterns=tuple(red_patterns),
+            not_red_patterns=ck.patterns(raw.get("not_red_patterns") or [], "rules.not_red_patterns"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------

@@ -144,6 +144,36 @@ def test_intent_with_its_subject_is_an_ordinary_report(clf: Classifier) -> None:
     assert c.is_report and c.reason is None and c.category == "property"
 
 
+# rules.red_patterns: emergencies told in more words than one trigger, as frightened people type them
+@pytest.mark.parametrize(
+    ("text", "sub", "number"),
+    [
+        ("5号楼电梯停在两层中间 里面有人在拍门喊", "lift_trapped", "96333"),
+        ("電梯卡住了，人在裡面出不來", "lift_trapped", "96333"),
+        ("快看！！对面18楼有个小孩爬到阳台外面了", "falling_objects", "110"),
+        ("窗户外面挂着个小孩 大人呢？？", "falling_objects", "110"),
+    ],
+)
+def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and (c.category, c.subcategory, c.urgency) == ("safety", sub, "red"), clf.explain(text)
+    assert number in c.emergency
+
+
+@pytest.mark.parametrize("text", ["厕所里面有人", "小孩坐在窗台上写作业", "电梯里面有人在抽烟"])
+def test_red_pattern_words_alone_are_no_emergency(clf: Classifier, text: str) -> None:
+    assert clf.classify(text).urgency != "red"
+
+
+# rules.not_red_patterns: a drill or a talk names emergencies that are not happening
+def test_a_drill_is_no_emergency(clf: Classifier) -> None:
+    c = clf.classify("昨晚那场火灾演练挺逼真的，小孩还以为真着火了")
+    assert not c.is_report and c.urgency != "red", clf.explain("昨晚那场火灾演练挺逼真的，小孩还以为真着火了")
+    assert "演练" in clf.explain("昨晚那场火灾演练挺逼真的，小孩还以为真着火了")
+    found = clf.classify("消防演练的时候才发现2栋的消防栓没水")
+    assert found.is_report and found.category == "safety" and found.urgency != "red"
+
+
 def test_every_global_red_trigger_makes_a_red_report(clf: Classifier) -> None:
     for word, numbers in clf.taxonomy.rules.red_triggers.items():
         c = clf.classify(f"3栋这边{word}，快来人看看")

@@ -89,6 +89,11 @@ def test_packaged_taxonomy_has_the_14_fixed_codes() -> None:
         (lambda d: d["rules"]["problem_patterns"].append("坏(了"), "rules.problem_patterns"),
         (lambda d: d["rules"]["non_report"].update(spam=["x"]), "rules.non_report.spam"),
         (lambda d: d.pop("emergency_contacts"), "emergency_contacts"),
+        (lambda d: d["rules"]["red_patterns"][0].update(sub="safety.lifts"), "rules.red_patterns[0].sub"),
+        (lambda d: d["rules"]["red_patterns"][1].update(numbers=["999"]), "rules.red_patterns[1].numbers[0]"),
+        (lambda d: d["rules"]["red_patterns"][0].update(pattern="电梯(里"), "rules.red_patterns[0].pattern"),
+        (lambda d: d["rules"]["red_patterns"][0].pop("pattern"), "rules.red_patterns[0].pattern"),
+        (lambda d: d["rules"].update(not_red_patterns=["演练("]), "rules.not_red_patterns"),
     ],
 )
 def test_broken_file_gives_one_clear_error(tmp_path: Path, mutate, place: str) -> None:
