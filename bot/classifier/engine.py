@@ -42,7 +42,7 @@ W_PROBLEM_ALONE = 2.3
 W_PROBLEM_STRONG = 2.9
 W_PROBLEM_MORE = 0.6
 W_RED = 6.0
-W_DRILL = -3.5  # a red trigger in a drill or a talk (火灾演练): rules.not_red_patterns
+W_DRILL = -3.5  # a red subject in a drill or a talk (火灾演练): rules.drill_patterns
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
 W_SUGGESTION_SUBJECT = -0.5
@@ -235,11 +235,13 @@ class Classifier:
         if scores and rules.exclusions:
             excluded = rules.apply_exclusions(ev, normalized)
 
-        # 火灾演练, 消防讲座 (rules.not_red_patterns): the emergency words name no emergency; a drill about
-        # a red subject costs report confidence too (a fault found in the drill keeps its own evidence)
-        drill = rules.not_red is not None and rules.not_red.search(normalized) is not None
+        # 火灾演练 (rules.drill_patterns), 转发：…防溺水, 万一着火 (rules.not_red_patterns): the emergency
+        # words name no emergency here; a drill about a red subject costs report confidence too (a fault
+        # found in the drill keeps its own evidence)
+        drill = rules.drill is not None and rules.drill.search(normalized) is not None
+        calm = drill or (rules.not_red is not None and rules.not_red.search(normalized) is not None)
         had_red = bool(ev.red_global or ev.red_subs)
-        if drill:
+        if calm:
             ev.red_global.clear()
             ev.red_subs.clear()
             ev.red_if.clear()
@@ -337,7 +339,7 @@ class Classifier:
                     confidence = min(confidence, 0.3)
             else:
                 category = "other"
-            urgency, emergency = self._urgency(ev, sub, drill)
+            urgency, emergency = self._urgency(ev, sub, calm)
             if ev.red_global:
                 extra = [w for w, _ in ev.red_global if w not in keywords]
                 keywords = keywords + tuple(dict.fromkeys(extra))
@@ -397,13 +399,13 @@ class Classifier:
         )
         return best
 
-    def _urgency(self, ev: Evidence, sub: int | None, drill: bool = False) -> tuple[str, tuple[str, ...]]:
+    def _urgency(self, ev: Evidence, sub: int | None, calm: bool = False) -> tuple[str, tuple[str, ...]]:
         s = self.rules.subs[sub] if sub is not None else None
         numbers: list[str] = []
         for _, nums in ev.red_global:
             numbers.extend(nums)
         red = bool(ev.red_global) or (sub is not None and (sub in ev.red_subs or sub in ev.red_if))
-        if red or (s is not None and s.urgency == "red" and sub in ev.strong and not drill):
+        if red or (s is not None and s.urgency == "red" and sub in ev.strong and not calm):
             if s is not None:
                 numbers = list(s.emergency) + numbers
             return "red", tuple(dict.fromkeys(numbers))

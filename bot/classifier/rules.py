@@ -366,6 +366,7 @@ class Ruleset:
         self.not_red = (
             re.compile("|".join(f"(?:{p})" for p in r.not_red_patterns)) if r.not_red_patterns else None
         )
+        self.drill = re.compile("|".join(f"(?:{p})" for p in r.drill_patterns)) if r.drill_patterns else None
         # a bare intent to report (我要投诉): anchored regexes, tried on short messages only
         self.intent = re.compile("|".join(f"(?:{p})" for p in r.report_intent)) if r.report_intent else None
         # the hot path searches all of the above in one automaton pass

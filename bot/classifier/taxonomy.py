@@ -128,6 +128,8 @@ class Rules:
     red_patterns: tuple[RedPattern, ...] = ()
     # a red trigger in one of these contexts (火灾演练) is not an emergency
     not_red_patterns: tuple[str, ...] = ()
+    # a drill or a talk (火灾演练): red withdrawn and report confidence lowered
+    drill_patterns: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -438,6 +440,7 @@ class Taxonomy:
             report_intent=ck.patterns(raw.get("report_intent") or [], "rules.report_intent"),
             red_patterns=tuple(red_patterns),
             not_red_patterns=ck.patterns(raw.get("not_red_patterns") or [], "rules.not_red_patterns"),
+            drill_patterns=ck.patterns(raw.get("drill_patterns") or [], "rules.drill_patterns"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------
