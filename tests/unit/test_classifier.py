@@ -179,6 +179,14 @@ def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None
         ("独居的王奶奶三天没开门了 电话也没人接", "welfare", "elderly"),
         ("外婆又走丢了！穿红棉袄的", "security", "missing_person"),
         ("小区门口水管爆了 水喷得老高", "utilities", "burst_outage"),
+        ("暖气管爆了 热水蒸汽喷得到处都是", "utilities", "burst_outage"),
+        ("楼道里一股煤汽味", "safety", "gas_leak"),  # the common typo of 煤气
+        ("化工厂排的气 好几个老人头晕", "ecology", "air_pollution"),
+        ("有个人举着菜刀在楼下乱喊", "security", "fight"),
+        ("有人正在撬3楼的门", "security", "theft"),
+        ("李阿姨在菜场门口摔了 叫也不应", "welfare", "medical_emergency"),
+        ("地下车库积水都快到配电房了", "safety", "disaster"),
+        ("那棵大树被风刮歪了 底下小孩在玩", "safety", "falling_objects"),
     ],
 )
 def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: str, sub: str) -> None:
@@ -187,9 +195,18 @@ def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: 
     assert c.emergency
 
 
-# rules.not_red_patterns: forwarded warnings, news from elsewhere and suppositions name no emergency here
+# rules.not_red_patterns: forwarded warnings, news from elsewhere, suppositions and scares explained away
+# name no emergency here; a quarrel about to turn into a fight and a cluster of fevers are not red either
 @pytest.mark.parametrize(
-    ("text", "report"), [("转发：夏天注意防溺水", False), ("万一着火了 楼道这些杂物谁负责", True)]
+    ("text", "report"),
+    [
+        ("转发：夏天注意防溺水", False),
+        ("万一着火了 楼道这些杂物谁负责", True),
+        ("消防通道被堵死了 真着火了消防车咋进", True),
+        ("说有煤气味的那家 是人家在熬中药 没漏气", False),  # a scare explained away
+        ("两家吵起来了 要动手了", True),  # a quarrel heating up is urgent, not yet an emergency
+        ("好几个人发烧咳嗽", True),
+    ],
 )
 def test_supposed_or_forwarded_emergencies_are_not_red(clf: Classifier, text: str, report: bool) -> None:
     c = clf.classify(text)
