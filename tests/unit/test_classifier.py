@@ -156,6 +156,32 @@ def test_intent_with_its_subject_is_an_ordinary_report(clf: Classifier) -> None:
     assert c.is_report and c.reason is None and c.category == "property"
 
 
+# Everyday group-chat wording (session 6): the words residents use, not the words of a board's title.
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("暖气片冰凉 家里老人冻得不行", "utilities"),
+        ("菜场那个秤有鬼 买一斤少二两", "market"),
+        ("小卖部卖的零食没生产日期", "market"),
+        ("楼下小孩爸妈出去打工了 天天自己在家", "welfare"),
+        ("隔壁独居大爷病了没人照顾", "welfare"),
+        ("桥洞下面住着个流浪汉 这么冷", "welfare"),
+        ("快递放门口就被人拿走了 能查监控吗", "security"),
+        ("楼上天天半夜拖椅子 能帮忙调解下吗", "dispute"),
+        ("安全出口被铁链子锁了", "safety"),
+        ("路口绿灯时间太短 老人走不过去", "traffic"),
+        ("小河沟水面飘一层油", "ecology"),
+        ("水果店摆了半条人行道", "order"),
+        ("小区门口那辆车停了半年 轮胎都瘪了", "order"),
+        ("电费这个月翻倍了 找谁说理", "utilities"),
+        ("公厕那个味道熏死人", "environment"),
+    ],
+)
+def test_group_chat_wording(clf: Classifier, text: str, category: str) -> None:
+    c = clf.classify(text)
+    assert c.is_report and c.category == category, clf.explain(text)
+
+
 # rules.red_patterns: emergencies told in more words than one trigger, as frightened people type them
 @pytest.mark.parametrize(
     ("text", "sub", "number"),
