@@ -213,6 +213,16 @@ def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None
         ("李阿姨在菜场门口摔了 叫也不应", "welfare", "medical_emergency"),
         ("地下车库积水都快到配电房了", "safety", "disaster"),
         ("那棵大树被风刮歪了 底下小孩在玩", "safety", "falling_objects"),
+        ("饭店里冒火了", "safety", "fire"),
+        ("楼梯间全是烟 看不见路", "safety", "fire"),
+        ("广场上有人突然倒了 没呼吸了", "welfare", "medical_emergency"),
+        ("老人从楼梯上摔下来了 腿动不了", "welfare", "medical_emergency"),
+        ("我女儿放学到现在还没回家 电话也不接", "security", "missing_person"),
+        ("河里有个人在扑腾", "security", "missing_person"),
+        ("大风把电线杆刮倒了 电线泡在水里", "utilities", "power_supply"),
+        ("楼顶那块广告牌掉了一半 在那晃", "safety", "falling_objects"),
+        ("路口两车相撞 司机卡在里面", "traffic", "accident"),
+        ("隔壁大爷好几天没出门了", "welfare", "elderly"),
     ],
 )
 def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: str, sub: str) -> None:
@@ -232,6 +242,12 @@ def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: 
         ("说有煤气味的那家 是人家在熬中药 没漏气", False),  # a scare explained away
         ("两家吵起来了 要动手了", True),  # a quarrel heating up is urgent, not yet an emergency
         ("好几个人发烧咳嗽", True),
+        ("热得要着火了", False),  # jokes, dreams, videos and news from far away (rules.drill_patterns)
+        ("辅导作业气炸了 救命", False),
+        ("刷到一个电瓶车起火的视频 好吓人", False),
+        ("梦见家里着火了 还好是梦", False),
+        ("刚才晕倒那位 120已经拉走了", False),
+        ("楼下那个阿姨老走丢 家里人得看着点", True),  # a worry, not someone missing now
     ],
 )
 def test_supposed_or_forwarded_emergencies_are_not_red(clf: Classifier, text: str, report: bool) -> None:
