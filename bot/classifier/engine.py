@@ -219,7 +219,7 @@ class Classifier:
         hits = phrases.scan(normalized)
         chars = frozenset(normalized)  # for the regexes' character tests
         problem = phrases.findall(hits, "problem", normalized, chars)
-        red_hits = rules.red_pattern_hits(normalized)
+        red_hits = rules.red_pattern_hits(normalized, chars)
         if an is None and not problem and not red_hits and not rules.may_match(normalized):
             tokens, ev = None, Evidence()  # no rule word in the text: its tokens cannot matter
         else:
@@ -238,16 +238,20 @@ class Classifier:
         # 火灾演练 (rules.drill_patterns), 转发：…防溺水, 万一着火 (rules.not_red_patterns): the emergency
         # words name no emergency here; a drill about a red subject costs report confidence too (a fault
         # found in the drill keeps its own evidence)
-        drill = rules.drill is not None and rules.drill.search(normalized) is not None
-        calm = drill or (rules.not_red is not None and rules.not_red.search(normalized) is not None)
         had_red = bool(ev.red_global or ev.red_subs)
-        if calm:
-            ev.red_global.clear()
-            ev.red_subs.clear()
-            ev.red_if.clear()
         sub = self._choose(ev)
-        if drill and not had_red and (sub is None or rules.subs[sub].urgency != "red"):
-            drill = False  # 演练 near nothing urgent: no penalty
+        drill = calm = False
+        if had_red or ev.red_if or (sub is not None and rules.subs[sub].urgency == "red"):
+            # asked only when something red is named (most messages name nothing red)
+            drill = rules.drill.search(normalized) is not None
+            calm = drill or rules.not_red.search(normalized) is not None
+            if calm:
+                ev.red_global.clear()
+                ev.red_subs.clear()
+                ev.red_if.clear()
+                sub = self._choose(ev)
+            if drill and not had_red and (sub is None or rules.subs[sub].urgency != "red"):
+                drill = False  # 演练 near nothing urgent: no penalty
         # a sub-category's own red trigger counts once that sub-category is chosen
         red = bool(ev.red_global or ev.red_subs or (sub is not None and sub in ev.red_if))
         score = W_BIAS + (W_DRILL if drill else 0.0)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.classifier.prefilter import start_or_required
+from bot.classifier.prefilter import required_chars, start_or_required
 from bot.classifier.taxonomy import Subcategory, Taxonomy
 
 # token flags
@@ -358,15 +358,14 @@ class Ruleset:
         self.notice_roles = frozenset(r.notice_roles)
         self.info_endings = tuple(r.info_title_endings)
         self.venues = frozenset(r.venues)
-        # red emergencies told in words (电梯 … 里面有人): one combined search, then which one
+        # red emergencies told in words (电梯 … 里面有人); each searched only when the message has one of
+        # the characters its every match contains (most messages have none of them)
         self.red_patterns = [
-            (re.compile(p.pattern), p.numbers, index[f"{p.category}.{p.subcategory}"]) for p in r.red_patterns
+            (re.compile(p.pattern), required_chars(p.pattern), p.numbers, index[f"{p.category}.{p.subcategory}"])
+            for p in r.red_patterns
         ]
-        self.red_any = re.compile("|".join(f"(?:{p.pattern})" for p in r.red_patterns)) if r.red_patterns else None
-        self.not_red = (
-            re.compile("|".join(f"(?:{p})" for p in r.not_red_patterns)) if r.not_red_patterns else None
-        )
-        self.drill = re.compile("|".join(f"(?:{p})" for p in r.drill_patterns)) if r.drill_patterns else None
+        self.not_red = PhraseMatcher(r.not_red_patterns)
+        self.drill = PhraseMatcher(r.drill_patterns)
         # a bare intent to report (我要投诉): anchored regexes, tried on short messages only
         self.intent = re.compile("|".join(f"(?:{p})" for p in r.report_intent)) if r.report_intent else None
         # the hot path searches all of the above in one automaton pass
@@ -415,11 +414,16 @@ class Ruleset:
         if self._any_evidence:
             self._evidence_words.make_automaton()
 
-    def red_pattern_hits(self, text: str) -> list[tuple[str, tuple[str, ...], int]]:
+    def red_pattern_hits(self, text: str, chars: frozenset[str]) -> list[tuple[str, tuple[str, ...], int]]:
         """(matched text, emergency numbers, sub-category index) of every rules.red_patterns match."""
-        if self.red_any is None or self.red_any.search(text) is None:
-            return []
-        return [(m.group(0), nums, sub) for rx, nums, sub in self.red_patterns if (m := rx.search(text))]
+        hits = []
+        for rx, need, nums, sub in self.red_patterns:
+            if need is not None and chars.isdisjoint(need):
+                continue
+            m = rx.search(text)
+            if m:
+                hits.append((m.group(0), nums, sub))
+        return hits
 
     def add_red_patterns(self, ev: Evidence, hits: list[tuple[str, tuple[str, ...], int]], text: str) -> None:
         """A red pattern is keyword evidence for its sub-category and a red trigger."""
