@@ -14,6 +14,10 @@ from importlib import resources
 
 _URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
 _MENTION = re.compile(r"@[^\s@,，:：。!！?？]{1,20}")
+# @所有人 / @all is how an admin addresses the whole group (a notice): kept as a mark the notice filter
+# reads, where other mentions are stripped
+_ALL_MENTION = re.compile(r"@(所有人|全体成员|全体|all|everyone)", re.IGNORECASE)
+ALL_MARK = "【所有人】"
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002190-\U000021ff\U00002300-\U000023ff\U00002460-\U000024ff"
     "\U000025a0-\U000027bf\U00002900-\U0000297f\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
@@ -136,7 +140,7 @@ def normalize(text: str) -> str:
         if "http" in text or "www." in text:
             text = _URL.sub(" ", text)
         if "@" in text:
-            text = _MENTION.sub(" ", text)
+            text = _MENTION.sub(" ", _ALL_MENTION.sub(ALL_MARK, text))
         text = _EMOJI.sub(" ", text)
     text = to_simplified(text)
     if _HAS_REPEAT.search(text):

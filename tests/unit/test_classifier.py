@@ -130,6 +130,19 @@ def test_non_reports_stay_quiet(clf: Classifier, text: str) -> None:
         ("有没有一起拼车去机场的", "consult"),
         ("求租一个地下车位", "consult"),
         ("这个月的水费交到哪里", "consult"),
+        ("早上好各位邻居", "greeting"),
+        ("温馨提示 冬天用煤炉要通风", "notice"),
+        ("@所有人 周六上午收大件垃圾", "notice"),
+        ("二次供水水箱清洗 周二上午停水", "notice"),
+        ("下午2点到5点停电检修", "notice"),
+        ("记得出门锁好门窗", "broadcast"),
+        ("不要点陌生短信链接", "broadcast"),
+        ("以为有人撬门 原来是邻居找错门了", "resolved"),
+        ("3号楼电梯能用了", "resolved"),
+        ("没事了 是报警器没电了", "resolved"),
+        ("打疫苗要带啥证件", "consult"),
+        ("我们小区对应哪个小学", "consult"),
+        ("车位出租 每月三百", "consult"),
     ],
 )
 def test_every_non_report_filter(clf: Classifier, text: str, reason: str) -> None:
@@ -180,6 +193,14 @@ def test_intent_with_its_subject_is_an_ordinary_report(clf: Classifier) -> None:
 def test_group_chat_wording(clf: Classifier, text: str, category: str) -> None:
     c = clf.classify(text)
     assert c.is_report and c.category == category, clf.explain(text)
+
+
+# ... and the same words in a complaint stay a report
+@pytest.mark.parametrize(
+    "text", ["停电三个小时了 到底啥时候来电", "减速带被铲掉了 车开得飞快", "广场舞音响开那么大 孩子没法写作业"]
+)
+def test_complaints_near_notice_wording_stay_reports(clf: Classifier, text: str) -> None:
+    assert clf.classify(text).is_report, clf.explain(text)
 
 
 # rules.red_patterns: emergencies told in more words than one trigger, as frightened people type them
