@@ -70,6 +70,7 @@ FILTER_NAMES = {
     "broadcast": "提醒大家注意的宣传",
     "vague": "只说要咨询或提建议，没说是什么",
     "consult": "咨询、求推荐或互助信息",
+    "joke": "玩笑或调侃",
 }
 ROLE_NAMES = {
     "grid_worker": "网格员",

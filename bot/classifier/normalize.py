@@ -18,6 +18,9 @@ _MENTION = re.compile(r"@[^\s@,，:：。!！?？]{1,20}")
 # reads, where other mentions are stripped
 _ALL_MENTION = re.compile(r"@(所有人|全体成员|全体|all|everyone)", re.IGNORECASE)
 ALL_MARK = "【所有人】"
+# laughing faces: kept as 哈哈 (the chit-chat register and the joke filter read it); 😅 (a wry smile) is
+# how residents sign off a complaint, so it is stripped like other emoji
+_LAUGH = frozenset("😂🤣😆😁😄😀😹😝😜")
 _EMOJI = re.compile(
     "[\U0001f000-\U0001faff\U00002190-\U000021ff\U00002300-\U000023ff\U00002460-\U000024ff"
     "\U000025a0-\U000027bf\U00002900-\U0000297f\U00002b00-\U00002bff\U0000fe00-\U0000fe0f"
@@ -141,6 +144,8 @@ def normalize(text: str) -> str:
             text = _URL.sub(" ", text)
         if "@" in text:
             text = _MENTION.sub(" ", _ALL_MENTION.sub(ALL_MARK, text))
+        if not _LAUGH.isdisjoint(text):  # a laughing face says what 哈哈 says (a joke, not a report)
+            text = "".join("哈哈" if c in _LAUGH else c for c in text)
         text = _EMOJI.sub(" ", text)
     text = to_simplified(text)
     if _HAS_REPEAT.search(text):

@@ -143,6 +143,15 @@ def test_non_reports_stay_quiet(clf: Classifier, text: str) -> None:
         ("打疫苗要带啥证件", "consult"),
         ("我们小区对应哪个小学", "consult"),
         ("车位出租 每月三百", "consult"),
+        ("我家猫把窗帘挠烂了 这算破坏公物不😂", "joke"),  # a laughing face reads as 哈哈
+        ("哈哈 楼下那只狗又在追自己尾巴", "joke"),
+        ("各位业主：下周一开始收取停车费", "notice"),
+        ("小区东门施工期间暂时封闭 请走西门", "notice"),
+        ("那辆僵尸车已经拖走了", "resolved"),
+        ("给楼长点个赞", "resolved"),
+        ("春节快乐 祝大家身体健康", "greeting"),
+        ("听说上海那边电梯坠了 是真的吗", "consult"),
+        ("自家种的青菜 五块一斤", "consult"),
     ],
 )
 def test_every_non_report_filter(clf: Classifier, text: str, reason: str) -> None:
@@ -188,6 +197,15 @@ def test_intent_with_its_subject_is_an_ordinary_report(clf: Classifier) -> None:
         ("小区门口那辆车停了半年 轮胎都瘪了", "order"),
         ("电费这个月翻倍了 找谁说理", "utilities"),
         ("公厕那个味道熏死人", "environment"),
+        ("对门把纸箱堆我家门口 说了也不听", "dispute"),
+        ("印染厂排的水把河染红了", "ecology"),
+        ("有人在巷子口收保护费", "security"),
+        ("晾在外面的被子被人偷了", "security"),
+        ("共享电单车横七竖八堆在门口", "order"),
+        ("过街天桥上的灯全灭了", "facilities"),
+        ("诊所器械不消毒", "health"),
+        ("楼上装修把承重墙砸了", "safety"),
+        ("楼上低音炮震得窗户嗡嗡响", "order"),
     ],
 )
 def test_group_chat_wording(clf: Classifier, text: str, category: str) -> None:
