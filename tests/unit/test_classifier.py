@@ -152,6 +152,10 @@ def test_non_reports_stay_quiet(clf: Classifier, text: str) -> None:
         ("春节快乐 祝大家身体健康", "greeting"),
         ("听说上海那边电梯坠了 是真的吗", "consult"),
         ("自家种的青菜 五块一斤", "consult"),
+        ("各位居民 周四社区免费量血压", "notice"),
+        ("谁家有闲置的婴儿床 想买一个", "consult"),
+        ("卖房 两室一厅 中介勿扰", "consult"),
+        ("保安师傅帮我搬了快递 太感谢了", "resolved"),
     ],
 )
 def test_every_non_report_filter(clf: Classifier, text: str, reason: str) -> None:
@@ -206,6 +210,17 @@ def test_intent_with_its_subject_is_an_ordinary_report(clf: Classifier) -> None:
         ("诊所器械不消毒", "health"),
         ("楼上装修把承重墙砸了", "safety"),
         ("楼上低音炮震得窗户嗡嗡响", "order"),
+        ("隔壁装修把我家墙打裂了 他死不认", "dispute"),
+        ("两个大妈为占车位对骂 越骂越凶", "dispute"),
+        ("物业费年年交 账目从来不公示", "property"),
+        ("水龙头出来的水有沙子", "utilities"),
+        ("电闸天天晚上跳 整栋楼都黑", "utilities"),
+        ("有人在河道上盖房子", "order"),
+        ("公交又晚了四十分钟", "traffic"),
+        ("养老院护工打老人", "welfare"),
+        ("小诊所一次性的针用好几回", "health"),
+        ("超市标价十块 结账扣了十三", "market"),
+        ("河里的鱼全翻白肚了", "ecology"),
     ],
 )
 def test_group_chat_wording(clf: Classifier, text: str, category: str) -> None:
