@@ -291,6 +291,20 @@ def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None
         ("挖掘机把燃气管挖断了", "safety", "gas_leak"),
         ("狗刚咬了个小孩 腿上全是血", "health", "dog_bite"),
         ("电梯关人了 里面一个老太", "safety", "lift_trapped"),
+        ("一股烧塑料的味道 不知道哪来的", "safety", "fire"),
+        ("对面楼黑烟滚滚", "safety", "fire"),
+        ("火苗子窜老高 快打119", "safety", "fire"),
+        ("电梯停在5楼6楼中间 我儿子在里头", "safety", "lift_trapped"),
+        ("有人扒着防盗窗往里爬", "security", "theft"),
+        ("挖掘机挖到燃气管了 一股味道", "safety", "gas_leak"),
+        ("小卖部的散装酒 喝了眼睛看不清", "market", "food_safety"),
+        ("对门两个小孩 大人好几天没回", "welfare", "minors"),
+        ("女的在楼顶喊要跳下去", "security", "missing_person"),
+        ("楼下有人突然倒地 口吐白沫", "welfare", "medical_emergency"),
+        ("货车侧翻了 底下压着人", "traffic", "accident"),
+        ("路边有个老大爷 问他家在哪说不上来", "security", "missing_person"),
+        ("电线耷拉下来快到地上了 小孩在旁边", "utilities", "power_supply"),
+        ("池塘的冰薄得很 几个孩子在上面滑", "safety", "disaster"),
     ],
 )
 def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: str, sub: str) -> None:
@@ -319,6 +333,9 @@ def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: 
         ("刚才被困电梯的大爷出来了 没事 大家放心", False),
         ("以为孩子丢了 结果在床底下睡着了", False),
         ("听说邻县有个小孩走丢了", False),
+        ("天然气没气了 燃气公司电话占线", True),  # the gas ran out: 没气了 is not a person's breath
+        ("村口有人烧垃圾 黑烟滚滚", True),  # open burning: yellow
+        ("砖厂烟囱每天早上冒黑烟", True),
         ("门口有辆车堵着消防通道 真着火了消防车都进不来", True),
         ("出租屋起火了 巷子太窄消防车进不来", None),  # a real fire: red (checked below)
     ],
