@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.classifier.prefilter import required_chars, start_or_required
+from bot.classifier.prefilter import required_chars, required_chars_last, start_or_required
 from bot.classifier.taxonomy import Subcategory, Taxonomy
 
 # token flags
@@ -358,12 +358,28 @@ class Ruleset:
         self.notice_roles = frozenset(r.notice_roles)
         self.info_endings = tuple(r.info_title_endings)
         self.venues = frozenset(r.venues)
-        # red emergencies told in words (电梯 … 里面有人); each searched only when the message has one of
-        # the characters its every match contains (most messages have none of them)
+        # red emergencies told in words (电梯 … 里面有人). Every match of a pattern contains a character of
+        # its first item and one of its last (prefilter): a pattern is searched only when the message has
+        # both. The first sets are indexed by character, so a message looks up its own characters
+        # instead of testing ~50 sets.
         self.red_patterns = [
-            (re.compile(p.pattern), required_chars(p.pattern), p.numbers, index[f"{p.category}.{p.subcategory}"])
+            (
+                re.compile(p.pattern),
+                required_chars_last(p.pattern),
+                p.numbers,
+                index[f"{p.category}.{p.subcategory}"],
+            )
             for p in r.red_patterns
         ]
+        self._red_always: list[int] = []
+        self._red_by_char: dict[str, list[int]] = {}
+        for i, p in enumerate(r.red_patterns):
+            first = required_chars(p.pattern)
+            if first is None:
+                self._red_always.append(i)
+            else:
+                for ch in first:
+                    self._red_by_char.setdefault(ch, []).append(i)
         self.not_red = PhraseMatcher(r.not_red_patterns)
         self.drill = PhraseMatcher(r.drill_patterns)
         # a bare intent to report (我要投诉): anchored regexes, tried on short messages only
@@ -416,9 +432,18 @@ class Ruleset:
 
     def red_pattern_hits(self, text: str, chars: frozenset[str]) -> list[tuple[str, tuple[str, ...], int]]:
         """(matched text, emergency numbers, sub-category index) of every rules.red_patterns match."""
+        by_char = self._red_by_char
+        candidates = set(self._red_always)
+        for ch in chars:
+            found = by_char.get(ch)
+            if found:
+                candidates.update(found)
+        if not candidates:
+            return []
         hits = []
-        for rx, need, nums, sub in self.red_patterns:
-            if need is not None and chars.isdisjoint(need):
+        for i in sorted(candidates):
+            rx, last, nums, sub = self.red_patterns[i]
+            if last is not None and chars.isdisjoint(last):
                 continue
             m = rx.search(text)
             if m:
