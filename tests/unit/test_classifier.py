@@ -156,6 +156,12 @@ def test_non_reports_stay_quiet(clf: Classifier, text: str) -> None:
         ("谁家有闲置的婴儿床 想买一个", "consult"),
         ("卖房 两室一厅 中介勿扰", "consult"),
         ("保安师傅帮我搬了快递 太感谢了", "resolved"),
+        ("刚才是跳闸 现在好了", "resolved"),
+        ("那股味是在打药 不用担心", "resolved"),
+        ("明天几点停水来着", "consult"),
+        ("我同事小区电梯掉下来了 幸好人没事", "consult"),  # someone else's estate
+        ("请各位业主月底前缴纳物业费 谢谢配合", "notice"),
+        ("今天被老婆骂了 谁来调解一下[捂脸]", "joke"),  # WeChat's [捂脸] reads as a laugh
     ],
 )
 def test_every_non_report_filter(clf: Classifier, text: str, reason: str) -> None:
@@ -221,6 +227,11 @@ def test_intent_with_its_subject_is_an_ordinary_report(clf: Classifier) -> None:
         ("小诊所一次性的针用好几回", "health"),
         ("超市标价十块 结账扣了十三", "market"),
         ("河里的鱼全翻白肚了", "ecology"),
+        ("半夜还在切瓷砖 吱吱吱", "order"),
+        ("门禁卡又刷不开了", "property"),
+        ("养老金卡被冻了", "welfare"),
+        ("早点摊的油黑乎乎的 怕是地沟油", "market"),
+        ("理发店卷钱跑了 卡里还有一千", "market"),
     ],
 )
 def test_group_chat_wording(clf: Classifier, text: str, category: str) -> None:
@@ -305,6 +316,17 @@ def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None
         ("路边有个老大爷 问他家在哪说不上来", "security", "missing_person"),
         ("电线耷拉下来快到地上了 小孩在旁边", "utilities", "power_supply"),
         ("池塘的冰薄得很 几个孩子在上面滑", "safety", "disaster"),
+        ("楼梯间的配电箱着了 快拿灭火器", "safety", "fire"),
+        ("六楼小孩一个人在家 窗户还开着", "welfare", "minors"),
+        ("有辆罐车往河里倒东西 现在还在倒", "ecology", "water_pollution"),
+        ("水顺着电表井往下灌", "safety", "disaster"),
+        ("隔壁大妈三天没见着人了", "welfare", "elderly"),
+        ("有人在砸门 里面女的在哭", "security", "fight"),
+        ("有个男的一直跟着个小姑娘", "security", "suspicious"),
+        ("抢手机的往菜场那边跑了", "security", "theft"),
+        ("李大爷说胸口疼 家里就他一个", "welfare", "medical_emergency"),
+        ("井盖翘起来了 刚有人骑车摔了", "facilities", "manhole"),
+        ("电梯里关了个小孩 门扒不开", "safety", "lift_trapped"),
     ],
 )
 def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: str, sub: str) -> None:
