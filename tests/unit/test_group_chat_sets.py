@@ -1,6 +1,6 @@
-"""Our own group-chat messages (bench/group_chat, the tune sets a-g: 2,400 messages, 275 red) keep the
+"""Our own group-chat messages (bench/group_chat, the tune sets a-h: 2,800 messages, 335 red) keep the
 figures the rules reached on them, so a rule change that trades group-chat behaviour for board titles
-shows up here. The held set (h) is measured by bench/group_chat.py only."""
+shows up here. The held set (i) is measured by bench/group_chat.py only."""
 
 from __future__ import annotations
 
@@ -16,8 +16,8 @@ SETS = Path(__file__).resolve().parents[2] / "bench" / "group_chat"
 
 @pytest.fixture(scope="module")
 def report():
-    rows = [r for n in "abcdefg" for r in read_jsonl(SETS / f"{n}.jsonl")]
-    assert len(rows) == 2400
+    rows = [r for n in "abcdefgh" for r in read_jsonl(SETS / f"{n}.jsonl")]
+    assert len(rows) == 2800
     return score(rows, Classifier.load())
 
 
