@@ -327,6 +327,22 @@ def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None
         ("李大爷说胸口疼 家里就他一个", "welfare", "medical_emergency"),
         ("井盖翘起来了 刚有人骑车摔了", "facilities", "manhole"),
         ("电梯里关了个小孩 门扒不开", "safety", "lift_trapped"),
+        ("两家吵架 有个回去拿斧头了", "security", "fight"),
+        ("疯狗在村里乱跑", "health", "dog_bite"),
+        ("我卡在电梯里了 手机快没电", "safety", "lift_trapped"),
+        ("水管爆咗 水喷到二楼", "utilities", "burst_outage"),  # Cantonese 咗
+        ("厂里往河里排黑水 下游就是水厂取水口", "ecology", "water_pollution"),
+        ("独居的刘奶奶门口牛奶堆了三天", "welfare", "elderly"),
+        ("招牌螺丝都掉了 要砸下来", "safety", "falling_objects"),
+        ("路边地面往外冒水 越冒越多", "utilities", "burst_outage"),
+        ("家里被撬了 人可能还没走远", "security", "theft"),
+        ("楼梯口躺着一个人 一动不动", "welfare", "medical_emergency"),
+        ("老人被儿子赶出家门 在外面冻了一晚上", "dispute", "family"),
+        ("有个男的拽着头发往车上拖", "security", "violence_threat"),
+        ("地下通道积水 车熄火了 人爬到车顶上", "facilities", "flooding_collapse"),
+        ("厨房液化气管子被老鼠咬破了", "safety", "gas_leak"),
+        ("有人一直跟着我 从菜场跟到小区", "security", "suspicious"),
+        ("路灯杆撞歪了 电线露出来 地上都是水", "utilities", "power_supply"),
     ],
 )
 def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: str, sub: str) -> None:
@@ -358,6 +374,9 @@ def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: 
         ("天然气没气了 燃气公司电话占线", True),  # the gas ran out: 没气了 is not a person's breath
         ("村口有人烧垃圾 黑烟滚滚", True),  # open burning: yellow
         ("砖厂烟囱每天早上冒黑烟", True),
+        ("暖气管子漏水 滴到楼下了", True),  # a heating pipe, not a gas pipe
+        ("燃气表一看没气了 刚交的费", True),
+        ("电梯门夹人 手臂夹青了", True),  # a lift fault to fix, nobody trapped
         ("门口有辆车堵着消防通道 真着火了消防车都进不来", True),
         ("出租屋起火了 巷子太窄消防车进不来", None),  # a real fire: red (checked below)
     ],
