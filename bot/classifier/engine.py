@@ -302,11 +302,12 @@ class Classifier:
         if suggestion:
             # a suggestion about a subject the rules know (建议在菜场门口装路灯) is a petition, kept as a report
             score += W_SUGGESTION_SUBJECT if scores else W_SUGGESTION
-        policy = None
-        if phrases.search(hits, "strong_problem", normalized, chars) is None:
-            policy = phrases.search(hits, "policy", normalized, chars)
-            if policy:
-                score += W_POLICY
+        # searched first: most messages name no policy, and then strong wording need not be looked for
+        policy = phrases.search(hits, "policy", normalized, chars)
+        if policy and phrases.search(hits, "strong_problem", normalized, chars) is not None:
+            policy = None
+        if policy:
+            score += W_POLICY
         if (
             ev.n_topics
             and not vague
@@ -455,7 +456,7 @@ class Classifier:
         if an.suggestion:
             lines.append(f"像是建议（“{an.suggestion}”），降低了把握。")
         if an.drill:
-            lines.append("说的是演练、讲座一类，紧急用语不按紧急情况算，也降低了把握。")
+            lines.append("说的是演练、讲座、视频、梦或玩笑一类，紧急用语不按紧急情况算，也降低了把握。")
         if an.policy:
             lines.append(f"谈的是政策或整个行业（“{an.policy}”），不是某处的具体问题，降低了把握。")
         if an.evidence.negated:
