@@ -212,24 +212,29 @@ def rules_check() -> None:
 
 
 @rules_app.command("suggest")
-def rules_suggest(top: Annotated[int, typer.Option(help="Candidates per category.")] = 10) -> None:
-    """Mine workers' /recat corrections for candidate keywords per category."""
+def rules_suggest(top: Annotated[int, typer.Option(help="Candidates per category or urgency.")] = 10) -> None:
+    """Mine workers' corrections (/recat, /urgency) for candidate keywords and red triggers."""
     from sqlmodel import select
 
-    from bot.classifier.suggest import suggest_keywords
+    from bot.classifier.suggest import suggest_from_corrections
+    from bot.classifier.taxonomy import Taxonomy
     from bot.store.db import unit_of_work
     from bot.store.tables import Case, Correction
 
-    engine = engine_for(settings())
+    config = settings()
+    engine = engine_for(config)
     with unit_of_work(engine) as s:
-        corrections = [(c.text, c.new_category) for c in s.exec(select(Correction).order_by(Correction.id))]
-        corrected = {t for t, _ in corrections}
+        rows = [(c.text, c.old_category, c.new_category, c.old_urgency, c.new_urgency)
+                for c in s.exec(select(Correction).order_by(Correction.id))]
+        corrected = {r[0] for r in rows}
         others = [t for t in s.exec(select(Case.text).limit(20000)) if t not in corrected]
-    if not corrections:
-        print("no corrections yet: workers correct a category by replying /recat <code> to a task card")
+    if not rows:
+        print("no corrections yet: workers correct a case by replying /recat <code> or /urgency 红|黄|绿 "
+              "to a task card")
         return
-    for code, words in suggest_keywords(corrections, others, top=top).items():
-        print(f"{code}: {'、'.join(words) if words else '(none)'}")
+    known = Taxonomy.load(config.categories_file).vocabulary()
+    for line in suggest_from_corrections(rows, others, top=top, known=known):
+        print(line)
 
 
 @outbox_app.callback()

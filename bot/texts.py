@@ -62,6 +62,7 @@ CARD = (
 CARD_LOCATION = "\n位置：{location}"
 CARD_HINT = "\n—— 回复本消息“收到”即接单；回复进展或照片会转告居民；回复“已处理”即办结。"
 CARD_RED_ALERT = "🚨 紧急工单，请 {leader} 关注！"
+RAISED_TO_RED = "{alert}\n#{number} 已由 {actor} 改为紧急（红），请立即处置。"
 BUTTON_ACCEPT = "接单"
 BUTTON_DONE = "办结"
 BUTTON_TRANSFER = "转派"

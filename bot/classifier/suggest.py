@@ -1,7 +1,9 @@
-"""Candidate keywords mined from workers' corrections (/recat), for a person to accept into config/.
+"""Candidate keywords mined from workers' corrections (/recat, /urgency), for a person to accept into
+config/.
 
-`gridbot rules suggest` (core) reads the recorded (text, corrected_category) pairs and the other
-messages from the database and calls `suggest_keywords`.
+`gridbot rules suggest` (core) reads the recorded corrections and the other messages from the database
+and calls `suggest_from_corrections`: keywords per corrected category, and words typical of the messages
+workers made red (candidate red triggers) or took out of red.
 """
 
 from __future__ import annotations
@@ -69,3 +71,26 @@ def suggest_keywords(
                 scored.append((weight * lift, word))
         out[cat] = [w for _, w in sorted(scored, reverse=True)[:top]]
     return out
+
+
+def suggest_from_corrections(
+    rows: list[tuple[str, str, str, str | None, str | None]],
+    others: list[str],
+    top: int = 10,
+    *,
+    known: set[str] | None = None,
+) -> list[str]:
+    """Lines to print from (text, old_category, new_category, old_urgency, new_urgency) rows: the
+    category corrections mined per code, then the urgency corrections mined per new urgency."""
+    categories = [(t, new) for t, old, new, _, _ in rows if new != old]
+    urgencies = [(t, new_u) for t, _, _, old_u, new_u in rows if new_u and new_u != old_u]
+    lines = [f"category corrections: {len(categories)}"]
+    for code, words in suggest_keywords(categories, others, top=top, known=known).items():
+        lines.append(f"  {code}: {'、'.join(words) if words else '(none)'}")
+    counts = Counter(u for _, u in urgencies)
+    lines.append(f"urgency corrections: {len(urgencies)}"
+                 + (f" ({', '.join(f'{u} {n}' for u, n in sorted(counts.items()))})" if counts else ""))
+    for urgency, words in suggest_keywords(urgencies, others, top=top, known=known).items():
+        hint = " (candidate red triggers)" if urgency == "red" else ""
+        lines.append(f"  {urgency}{hint}: {'、'.join(words) if words else '(none)'}")
+    return lines

@@ -4,7 +4,8 @@
     /transfer 对象 原因  to another worker of the unit, or to another unit
     /return 原因        退单: back to the dispatcher (the leader decides)
     /merge 编号         this card's case is the same problem as another
-    /urgency 红|黄|绿   change the urgency; the clocks are recomputed (logged)
+    /urgency 红|黄|绿   change the urgency; the clocks are recomputed (logged, kept as a correction);
+                        made red, the grid leader is mentioned at once
 Buttons: u (上报), rt (退单 hint), rd / rb / rx (the leader's answer to a return), r1-r3 (回访).
 """
 
@@ -14,7 +15,7 @@ from bot import texts
 from bot.domain.case import FINAL_STATES, CaseState
 from bot.services import clocks, duplicates, escalation, notify
 from bot.services.context import Actor, Context
-from bot.store.tables import Case
+from bot.store.tables import Case, Correction
 
 URGENCY_WORDS = {"红": "red", "红色": "red", "紧急": "red", "red": "red", "黄": "yellow", "黄色": "yellow",
                  "较急": "yellow", "yellow": "yellow", "绿": "green", "绿色": "green", "一般": "green", "green": "green"}
@@ -60,9 +61,14 @@ def change_urgency(ctx: Context, case: Case, actor: Actor, args: str) -> str:
         return texts.fmt(texts.URGENCY_SAME, number=case.number, urgency=texts.URGENCY_LABEL[urgency])
     before = case.urgency
     case.urgency = urgency
+    ctx.session.add(Correction(case_id=case.id, text=case.text, old_category=case.category,
+                               new_category=case.category, old_urgency=before, new_urgency=urgency,
+                               actor_tg_id=actor.sender.id, at=ctx.now))  # for `gridbot rules suggest`
     ctx.log(case.id, actor, "urgency", case.state, case.state, f"{before} → {urgency}")
     clocks.recompute(ctx, case, actor, "urgency")
     notify.refresh_card(ctx, case)
+    if urgency == "red":
+        notify.raised_to_red(ctx, case, actor.name)
     return texts.fmt(texts.URGENCY_DONE, icon=texts.URGENCY_ICON[urgency], number=case.number,
                      urgency=texts.URGENCY_LABEL[urgency], accept_by=ctx.local(case.accept_by),
                      resolve_by=ctx.local(case.resolve_by))

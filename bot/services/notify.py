@@ -110,18 +110,33 @@ def post_card(ctx: Context, case: Case) -> None:
     text = card_text(ctx, case)
     assignee = ctx.repo.person(case.assignee_id)
     mentions = mention(text, assignee)
-    if case.urgency == "red":
-        leaders = ctx.repo.people_with_role(case.grid_id, Role.GRID_LEADER)
-        if leaders:
-            alert = texts.fmt(texts.CARD_RED_ALERT, leader=leaders[0].name)
-            mentions = [*mention(alert, leaders[0]), *[
-                type(m)(m.offset + len(alert) + 1, m.length, m.user_id) for m in mentions]]
-            text = alert + "\n" + text
+    if case.urgency == "red" and (alert := red_alert(ctx, case)):
+        head, head_mentions = alert
+        mentions = [*head_mentions, *[type(m)(m.offset + len(head) + 1, m.length, m.user_id) for m in mentions]]
+        text = head + "\n" + text
     to_workers(ctx, case, text, reply_to_card=False, buttons=card_buttons(case), link_kind="task_card_main",
                mentions=mentions)
     photos = case_photos(case)
     for photo in photos[:3]:
         to_workers(ctx, case, f"#{case.number} 现场照片", photo=photo, reply_to_card=True)
+
+
+def red_alert(ctx: Context, case: Case) -> tuple[str, list[Mention]] | None:
+    """"🚨 紧急工单，请 <grid leader> 关注！" with the leader mentioned; None when the grid has no leader."""
+    leaders = ctx.repo.people_with_role(case.grid_id, Role.GRID_LEADER)
+    if not leaders:
+        return None
+    alert = texts.fmt(texts.CARD_RED_ALERT, leader=leaders[0].name)
+    return alert, mention(alert, leaders[0])
+
+
+def raised_to_red(ctx: Context, case: Case, actor_name: str) -> None:
+    """A case a worker has just made red: the grid leader is told at once, as a reply to the card (an
+    edited card mentions nobody)."""
+    alert = red_alert(ctx, case)
+    head, mentions = alert if alert else ("", [])  # the alert opens the text: its mention offsets hold
+    text = texts.fmt(texts.RAISED_TO_RED, alert=head, number=case.number, actor=actor_name).strip()
+    to_workers(ctx, case, text, link_kind="task_card", mentions=mentions)
 
 
 def refresh_card(ctx: Context, case: Case) -> None:

@@ -206,7 +206,9 @@ class DaySequence(SQLModel, table=True):
 
 
 class Correction(SQLModel, table=True):
-    """A worker's /recat: the message with the label a person gave it, for `gridbot rules suggest`."""
+    """A worker's /recat or /urgency: the message with the label a person gave it, for `gridbot rules
+    suggest`. An urgency correction keeps the category (old = new) and sets old/new_urgency; a category
+    correction leaves the urgency columns empty."""
 
     __tablename__ = "correction"
     id: int | None = Field(default=None, primary_key=True)
@@ -214,6 +216,8 @@ class Correction(SQLModel, table=True):
     text: str = Field(sa_type=Text)
     old_category: str = Field(max_length=30)
     new_category: str = Field(max_length=30)
+    old_urgency: str | None = Field(default=None, max_length=10)
+    new_urgency: str | None = Field(default=None, max_length=10)
     actor_tg_id: int | None = big(default=None)
     at: datetime = Field(default_factory=utcnow)
 

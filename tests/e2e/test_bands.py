@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest_asyncio
 from sqlmodel import select
 
-from bot.sandbox import RESIDENT, RESIDENT_2, RESIDENTS, WORKER, WORKERS, local_bot
+from bot.sandbox import LEADER, RESIDENT, RESIDENT_2, RESIDENTS, WORKER, WORKERS, local_bot
 from bot.store.db import unit_of_work
 from bot.store.tables import Correction, PendingReport
 from tests.e2e.conftest import FAST_SEND
@@ -87,6 +87,36 @@ async def test_worker_recategorizes_by_replying_to_the_card(lb):
     with unit_of_work(lb.engine) as s:
         [corr] = s.exec(select(Correction)).all()
         assert (corr.new_category, corr.text) == (target, DRAIN)
+
+
+async def test_worker_makes_a_case_red_the_leader_is_called_and_rules_suggest_learns(lb, monkeypatch):
+    """A message the rules left green that a worker makes red: the grid leader is mentioned at once (an
+    edited card mentions nobody), the correction is kept, and `gridbot rules suggest` mines it."""
+    from typer.testing import CliRunner
+
+    from bot.cli import app
+
+    tg = lb.tg
+    text = "5号楼后面那棵大树歪得厉害 靠着电线"
+    _, card = await report(tg, RESIDENTS, RESIDENT, text)
+    [case] = cases(lb.engine)
+    assert case.urgency != "red"
+    said = await tg.say(WORKERS, WORKER, "/urgency 红", reply_to=card["message_id"])
+    alert = (await tg.wait_for_bot(WORKERS, 1, after=said["message_id"], predicate=has("改为紧急")))[0]
+    assert "王建军" in text_of(alert) and alert["reply_to_message"]["message_id"] == card["message_id"]
+    assert any(e.get("user", {}).get("id") == LEADER.id for e in alert.get("entities", []))
+    await tg.wait_for_edit(WORKERS, card["message_id"], predicate=has("🔴"))
+    said = await tg.say(WORKERS, WORKER, "/urgency 黄", reply_to=card["message_id"])  # lowered: no alert
+    await tg.wait_for_bot(WORKERS, 1, after=said["message_id"], predicate=has("紧急程度改为"))
+    with unit_of_work(lb.engine) as s:
+        rows = [(c.old_category, c.new_category, c.old_urgency, c.new_urgency, c.text)
+                for c in s.exec(select(Correction).order_by(Correction.id))]
+    assert rows == [(case.category, case.category, case.urgency, "red", text),
+                    (case.category, case.category, "red", "yellow", text)]
+    monkeypatch.setenv("GRIDBOT_DATABASE_URL", lb.engine.url.render_as_string(hide_password=False))
+    res = CliRunner().invoke(app, ["rules", "suggest"])
+    assert res.exit_code == 0, res.output
+    assert "category corrections: 0" in res.output and "urgency corrections: 2 (red 1, yellow 1)" in res.output
 
 
 async def test_default_bands_ask_about_a_subject_named_alone(lb):

@@ -119,7 +119,10 @@ def test_changing_urgency_or_category_recomputes_the_clocks_and_logs_it(world):
     case, _ = world.report(LIGHT)  # green: accept Tue 09:30, resolve Mon 30th 09:30
     card = world.card(case.id).message_id
     _, answer = world.say(WORKERS, WORKER, "/urgency 红", reply_to=card)
-    assert "紧急" in answer[0].text and "11月23日 10:00" in answer[0].text
+    [done] = [m for m in answer if "紧急程度改为" in m.text]
+    assert "11月23日 10:00" in done.text
+    [alert] = [m for m in answer if "已由 李明 改为紧急" in m.text]  # made red: the leader is called
+    assert mentioned(alert, LEADER)
     c = world.case(case.id)
     assert c.urgency == "red" and c.accept_by.astimezone(local(2026, 1, 1).tzinfo) == local(2026, 11, 23, 10, 0)
     assert c.first_accept_by == c.accept_by  # not accepted yet: the first clock itself was recounted

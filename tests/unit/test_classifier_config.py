@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from bot.classifier import Taxonomy, TaxonomyError
 from bot.classifier.cli import app
-from bot.classifier.suggest import suggest_keywords
+from bot.classifier.suggest import suggest_from_corrections, suggest_keywords
 from bot.classifier.taxonomy import TOP_LEVEL_CODES
 
 runner = CliRunner()
@@ -210,3 +210,21 @@ def test_suggest_keywords_mines_corrections() -> None:
     assert any("燃油" in w or "充电" in w for w in out["property"])
     assert suggest_keywords([], others) == {}
     assert "电鱼" not in suggest_keywords(corrections, others, known={"电鱼"}).get("ecology", [])
+
+
+def test_suggest_from_corrections_mines_messages_made_red_apart_from_category_corrections() -> None:
+    rows = [
+        ("河边晚上有人电鱼", "other", "ecology", None, None),
+        ("又看到有人在河里电鱼", "other", "ecology", None, None),
+        ("对门阿婆几天没开门了 敲门没人应", "welfare", "welfare", "green", "red"),
+        ("楼下阿公好几天没见人 敲门没人应", "welfare", "welfare", "yellow", "red"),
+        ("楼上在装修 吵", "order", "order", "red", "green"),
+    ]
+    others = ["今天天气不错", "晚上吃什么", "小区门口开了新店", "3栋路灯不亮"]
+    lines = suggest_from_corrections(rows, others, top=5, known={"电鱼"})
+    assert lines[0] == "category corrections: 2" and lines[1].startswith("  ecology:")
+    assert "电鱼" not in lines[1]  # already a keyword
+    assert "urgency corrections: 3 (green 1, red 2)" in lines
+    [red] = [line for line in lines if line.startswith("  red")]
+    assert "candidate red triggers" in red and "敲门" in red
+    assert not any("敲门" in line for line in lines if line.startswith("  green"))
