@@ -164,7 +164,7 @@ class _Checker:
                 self.fail(f"{where}[{i}]", f"expected a non-empty word, got {w!r}")
             if any(c.isspace() for c in w.strip()):
                 self.fail(f"{where}[{i}]", f"a keyword may not contain spaces: {w!r}")
-            out.append(w.strip())
+            out.append(w.strip().lower())  # the text is lower-cased (normalize): KTV must match ktv
         return tuple(dict.fromkeys(out))
 
     def duration(self, value: Any, where: str) -> str:

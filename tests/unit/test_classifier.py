@@ -343,6 +343,27 @@ def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None
         ("厨房液化气管子被老鼠咬破了", "safety", "gas_leak"),
         ("有人一直跟着我 从菜场跟到小区", "security", "suspicious"),
         ("路灯杆撞歪了 电线露出来 地上都是水", "utilities", "power_supply"),
+        # session 7, from group-chat set j (own wording)
+        ("2栋电梯里困了个老人 按铃没人理", "safety", "lift_trapped"),
+        ("地下室管子漏水 正好浇在配电箱上", "safety", "disaster"),
+        ("我妈刚刚被骗走五千 那人往地铁站跑了", "security", "fraud"),
+        ("有人翻墙进来了 往车库那边跑", "security", "suspicious"),
+        ("桥上护栏断了一截 下面就是河", "facilities", "public_fixtures"),
+        ("楼顶水箱里漂着只死老鼠", "property", "common_repairs"),
+        ("独居的张伯电话打不通 两天了", "welfare", "elderly"),
+        ("敲门半天 里面有哼哼的声音 没人开", "welfare", "elderly"),
+        ("池塘里的鱼一晚上翻白了 水发黑有股化学味", "ecology", "water_pollution"),
+        ("有人在河里电鱼 下游一群人在游泳", "ecology", "illegal_fishing"),
+        ("楼下有个男的把女孩往车里塞", "security", "violence_threat"),
+        ("小区东门广告牌一个角已经脱了 风一吹就晃", "safety", "falling_objects"),
+        ("晾衣杆掉下去了 底下好多人过", "safety", "falling_objects"),
+        ("两个醉汉在楼下砸车", "security", "fight"),
+        ("大树刮倒了 压了一辆车", "facilities", "trees_walls"),
+        ("骑车的摔了 人还躺着", "welfare", "medical_emergency"),
+        ("孩子一个人在阳台上 窗户开着", "welfare", "minors"),
+        ("被隔壁的狗咬了 腿上好几个洞", "health", "dog_bite"),
+        ("食堂吃完饭 好几个学生都在吐", "health", "public_health"),
+        ("野猪跑进小区了 大家别下楼", "safety", "disaster"),
     ],
 )
 def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: str, sub: str) -> None:
@@ -379,6 +400,9 @@ def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: 
         ("电梯门夹人 手臂夹青了", True),  # a lift fault to fix, nobody trapped
         ("门口有辆车堵着消防通道 真着火了消防车都进不来", True),
         ("出租屋起火了 巷子太窄消防车进不来", None),  # a real fire: red (checked below)
+        ("被狗咬了 流了点血 狗主人不管", True),  # a bite to see a doctor about: yellow (set j: deep wounds are red)
+        ("吃了楼下卤菜店的 一家人都吃坏肚子了", True),  # one household: yellow (many people vomiting: red)
+        ("有人在河沟里电鱼 小孩在边上看", True),  # near swimmers it is red
     ],
 )
 def test_supposed_or_forwarded_emergencies_are_not_red(clf: Classifier, text: str, report: bool | None) -> None:
@@ -912,3 +936,10 @@ def test_exams_and_interviews_in_chat_are_not_reports(clf: Classifier, text: str
 def test_a_venue_yields_to_the_subject(clf: Classifier, text: str, category: str) -> None:
     c = clf.classify(text)
     assert c.is_report and c.category == category, clf.explain(text)
+
+
+def test_latin_keywords_match_whatever_the_case(clf: Classifier) -> None:
+    """The text is lower-cased before matching, so are the keywords (KTV, 卡拉OK and APP never matched)."""
+    c = clf.classify("楼下KTV吵到后半夜")
+    assert c.is_report and c.category == "order" and "ktv" in c.keywords, clf.explain("楼下KTV吵到后半夜")
+    assert "ktv" in clf.taxonomy.vocabulary() and "KTV" not in clf.taxonomy.vocabulary()
