@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.classifier import Classification, Classifier
@@ -364,12 +366,37 @@ def test_red_patterns(clf: Classifier, text: str, sub: str, number: str) -> None
         ("被隔壁的狗咬了 腿上好几个洞", "health", "dog_bite"),
         ("食堂吃完饭 好几个学生都在吐", "health", "public_health"),
         ("野猪跑进小区了 大家别下楼", "safety", "disaster"),
+        # one example for each pattern that had none here (see the test below)
+        ("有个小孩把头探出窗外 在18楼", "safety", "falling_objects"),
+        ("好几天没见到对门的阿婆了", "welfare", "elderly"),
+        ("水库边几个小孩在游泳 没大人", "safety", "disaster"),
+        ("停电了 我爸的制氧机停了", "utilities", "burst_outage"),
+        ("电梯门开了没轿厢 差点踩空", "safety", "lift_trapped"),
+        ("楼上扔花盆下来 差点砸到人", "safety", "falling_objects"),
+        ("路面塌了一个大洞 车陷进去了", "facilities", "flooding_collapse"),
+        ("有人抢孩子 往车上抱走了", "security", "missing_person"),
+        ("零下好几度 桥洞里睡着个流浪的", "welfare", "hardship"),
+        ("高架上连环追尾 好几辆车", "traffic", "accident"),
+        ("老妈说头晕 打她电话一直不接", "welfare", "medical_emergency"),
+        ("自来水主管裂开了 水往地下室灌", "utilities", "burst_outage"),
     ],
 )
 def test_red_patterns_of_other_categories(clf: Classifier, text: str, category: str, sub: str) -> None:
     c = clf.classify(text)
     assert c.is_report and (c.category, c.subcategory, c.urgency) == (category, sub, "red"), clf.explain(text)
     assert c.emergency
+
+
+def test_every_red_pattern_has_an_example_here(clf: Classifier) -> None:
+    """Each rules.red_patterns entry matches at least one of the red examples of this file, so a pattern
+    added without an example (or one whose every example moved elsewhere) fails here."""
+    examples = [
+        normalize(args[0])
+        for test in (test_red_patterns, test_red_patterns_of_other_categories, test_red_in_the_words_of_set_k)
+        for args in test.pytestmark[0].args[1]
+    ]
+    bare = [p.pattern for p in clf.taxonomy.rules.red_patterns if not any(re.search(p.pattern, e) for e in examples)]
+    assert bare == []
 
 
 # rules.not_red_patterns: forwarded warnings, news from elsewhere, suppositions and scares explained away
