@@ -1,6 +1,6 @@
 """Figures on our own group-chat messages: the register the bot reads (short, colloquial, typed in a hurry).
 
-    python bench/group_chat.py [--set a..l|tune|held|all] [--worst N]
+    python bench/group_chat.py [--set a..n|tune|held|all] [--worst N]
 
 bench/group_chat/*.jsonl are messages written for this project (not rows of ../shared/data), each
 set by a helper who read only ../shared/CATEGORIES.md and a brief (setting, share of reports and of red,
@@ -8,9 +8,9 @@ style: typos, dialect, traditional characters, emoji, @mentions, hard non-report
 classifier or its config. Labels are the writer's own: `is_report`, one of the 14 codes, `urgency`,
 `ambiguous`.
 
-- a-k (4,000 messages, 515 red): tune sets. Each was first measured untouched, as the held set of its
-  round, then its misses read and the rules extended (a-i in session 6, j and k in session 7).
-- l (400 messages, 60 red), when present: held. Its figures are read; its rows are not.
+- a-l (4,400 messages, 575 red): tune sets. Each was first measured untouched, as the held set of its
+  round, then its misses read and the rules extended (a-i in session 6, j-l in session 7).
+- m and n (400 messages each, 60 red), when present: held. Their figures are read; their rows are not.
 
 Prints the same report as `gridbot eval`. A unit test (tests/unit/test_group_chat_sets.py) keeps the
 tune sets from sliding back.
@@ -29,8 +29,8 @@ from bot.classifier.engine import Classifier  # noqa: E402
 from bot.classifier.evaluate import format_report, read_jsonl, score  # noqa: E402
 
 FOLDER = REPO / "bench" / "group_chat"
-TUNE = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k")
-HELD = ("l",)
+TUNE = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l")
+HELD = ("m", "n")
 
 
 def load(names: tuple[str, ...]) -> list[dict]:
