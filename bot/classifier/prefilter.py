@@ -128,3 +128,61 @@ def start_or_required(pattern: re.Pattern) -> tuple[frozenset[str], frozenset[st
             return None
         anywhere |= r
     return frozenset(first), frozenset(anywhere)
+
+
+def _literals(items) -> set[str] | None:
+    """Strings one of which every match of the sequence contains: of its items' sets (a run of literal
+    characters, a group, an alternation of such, a repeat of at least one), the one whose shortest string
+    is longest, then the smallest."""
+    best: set[str] | None = None
+    run = ""
+
+    def better(a: set[str] | None, b: set[str] | None) -> set[str] | None:
+        if a is None:
+            return b
+        if b is None:
+            return a
+        ka, kb = (min(map(len, a)), -len(a)), (min(map(len, b)), -len(b))
+        return b if kb > ka else a
+
+    for op, av in items:
+        if op is _c.LITERAL:
+            run += chr(av)
+            continue
+        if run:
+            best, run = better(best, {run}), ""
+        best = better(best, _literal_item(op, av))
+    if run:
+        best = better(best, {run})
+    return best
+
+
+def _literal_item(op, av) -> set[str] | None:
+    if op is _c.SUBPATTERN:
+        _group, add_flags, _del_flags, sub = av
+        return None if add_flags & re.IGNORECASE else _literals(sub)
+    if op is _c.BRANCH:
+        out: set[str] = set()
+        for branch in av[1]:
+            r = _literals(branch)
+            if r is None:
+                return None
+            out |= r
+        return out
+    if op in _REPEATS:
+        lo, _hi, sub = av
+        return _literals(sub) if lo >= 1 else None
+    if op is _c.IN and len(av) == 1 and av[0][0] is _c.LITERAL:
+        return {chr(av[0][1])}
+    return None
+
+
+def required_literals(pattern: str) -> frozenset[str] | None:
+    """A set of strings such that every match of the pattern contains one of them (电梯 for
+    电梯.{0,10}(卡|停)…), or None when none can be read off. Longer strings prove more: `any(s in text
+    for s in R)` false means the search would fail."""
+    parsed = _p.parse(pattern, 0)
+    if parsed.state.flags & re.IGNORECASE:
+        return None
+    r = _literals(list(parsed))
+    return frozenset(r) if r else None

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.classifier.prefilter import required_chars, required_chars_last, start_or_required
+from bot.classifier.prefilter import required_chars_last, required_literals, start_or_required
 from bot.classifier.taxonomy import Subcategory, Taxonomy
 
 # token flags
@@ -358,10 +358,10 @@ class Ruleset:
         self.notice_roles = frozenset(r.notice_roles)
         self.info_endings = tuple(r.info_title_endings)
         self.venues = frozenset(r.venues)
-        # red emergencies told in words (电梯 … 里面有人). Every match of a pattern contains a character of
-        # its first item and one of its last (prefilter): a pattern is searched only when the message has
-        # both. The first sets are indexed by character, so a message looks up its own characters
-        # instead of testing ~50 sets.
+        # red emergencies told in words (电梯 … 里面有人). Every match of a pattern contains one of its
+        # required literals (电梯) and a character of its last item (prefilter): one automaton pass over
+        # the text finds the patterns whose literal occurs (a bit mask, bit i = pattern i), and only
+        # those whose last item can match are searched.
         self.red_patterns = [
             (
                 re.compile(p.pattern),
@@ -371,15 +371,21 @@ class Ruleset:
             )
             for p in r.red_patterns
         ]
-        self._red_always: list[int] = []
-        self._red_by_char: dict[str, list[int]] = {}
+        import ahocorasick
+
+        self._red_unindexed = 0  # patterns with no required literal: always searched
+        by_literal: dict[str, int] = {}
         for i, p in enumerate(r.red_patterns):
-            first = required_chars(p.pattern)
-            if first is None:
-                self._red_always.append(i)
-            else:
-                for ch in first:
-                    self._red_by_char.setdefault(ch, []).append(i)
+            literals = required_literals(p.pattern)
+            if literals is None:
+                self._red_unindexed |= 1 << i
+            for lit in literals or ():
+                by_literal[lit] = by_literal.get(lit, 0) | 1 << i
+        self._red_literals = ahocorasick.Automaton() if by_literal else None
+        for lit, mask in by_literal.items():
+            self._red_literals.add_word(lit, mask)
+        if self._red_literals is not None:
+            self._red_literals.make_automaton()
         self.not_red = PhraseMatcher(r.not_red_patterns)
         self.drill = PhraseMatcher(r.drill_patterns)
         # a bare intent to report (我要投诉): anchored regexes, tried on short messages only
@@ -432,17 +438,15 @@ class Ruleset:
 
     def red_pattern_hits(self, text: str, chars: frozenset[str]) -> list[tuple[str, tuple[str, ...], int]]:
         """(matched text, emergency numbers, sub-category index) of every rules.red_patterns match."""
-        by_char = self._red_by_char
-        candidates = set(self._red_always)
-        for ch in chars:
-            found = by_char.get(ch)
-            if found:
-                candidates.update(found)
-        if not candidates:
-            return []
+        candidates = self._red_unindexed
+        if self._red_literals is not None:
+            for _end, mask in self._red_literals.iter(text):
+                candidates |= mask
         hits = []
-        for i in sorted(candidates):
-            rx, last, nums, sub = self.red_patterns[i]
+        while candidates:  # lowest bit first: the patterns in config order
+            low = candidates & -candidates
+            candidates ^= low
+            rx, last, nums, sub = self.red_patterns[low.bit_length() - 1]
             if last is not None and chars.isdisjoint(last):
                 continue
             m = rx.search(text)

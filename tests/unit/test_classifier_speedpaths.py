@@ -8,7 +8,7 @@ import pytest
 
 from bot.classifier import Classifier
 from bot.classifier.location import _LOCATION, extract_location
-from bot.classifier.prefilter import required_chars
+from bot.classifier.prefilter import required_chars, required_literals
 from bot.classifier.rules import PhraseMatcher
 
 LINES = [
@@ -64,6 +64,43 @@ def test_required_chars_is_a_necessary_condition() -> None:
         for m in _LOCATION.finditer(line):
             if m.group(0):
                 assert not needs.isdisjoint(m.group(0)), m.group(0)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        ("电梯.{0,10}(卡|停).{0,16}(里面有人|出不来)", {"里面有人", "出不来"}),  # longest shortest string
+        ("(小孩|孩子)(被)?(关|困)(在)?电梯(里|内)|电梯(困|关)咗人", {"电梯"}),  # every branch says 电梯
+        ("(煤气|燃气).{0,3}味", {"煤气", "燃气"}),
+        ("(刚|刚刚)被骗", {"被骗"}),
+        ("a?bc", {"bc"}),
+    ],
+)
+def test_required_literals(pattern: str, expected: set[str]) -> None:
+    assert required_literals(pattern) == frozenset(expected)
+
+
+@pytest.mark.parametrize("pattern", ["x|.*", "(?i)abc", ".*", r"\d+", "(ab)?c?"])
+def test_required_literals_unknown(pattern: str) -> None:
+    assert required_literals(pattern) is None
+
+
+def test_red_patterns_are_searched_only_with_their_literal(clf: Classifier) -> None:
+    """Every match of every red pattern, on every message of the group-chat sets, contains one of the
+    pattern's required literals: the automaton that picks the candidates never hides a match."""
+    import json
+    from pathlib import Path
+
+    from bot.classifier.normalize import normalize
+
+    folder = Path(__file__).resolve().parents[2] / "bench" / "group_chat"
+    texts = [normalize(json.loads(line)["text"]) for f in sorted(folder.glob("*.jsonl")) for line in open(f)]
+    for p in clf.taxonomy.rules.red_patterns:
+        rx, literals = re.compile(p.pattern), required_literals(p.pattern)
+        for t in texts:
+            m = rx.search(t)
+            if m and literals is not None:
+                assert any(lit in m.group(0) for lit in literals), (p.pattern, t)
 
 
 def test_location_shortcut_on_text_without_place_characters() -> None:
