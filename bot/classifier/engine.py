@@ -42,6 +42,7 @@ W_PROBLEM_ALONE = 2.3
 W_PROBLEM_STRONG = 2.9
 W_PROBLEM_MORE = 0.6
 W_RED = 6.0
+ALARM_NUMBERS = ("110",)  # rules.alarm_patterns on a report whose sub-category names no number
 W_DRILL = -3.5  # a red subject in a drill or a talk (火灾演练): rules.drill_patterns
 W_QUESTION = -2.4
 W_SUGGESTION = -2.2
@@ -346,6 +347,16 @@ class Classifier:
             else:
                 category = "other"
             urgency, emergency = self._urgency(ev, sub, calm)
+            if urgency != "red" and confidence >= REPORT_THRESHOLD and rules.alarm is not None:
+                # a report that also calls for help now (快来人, 谁去拦一下) is an emergency, unless it is
+                # a drill, a joke or a supposition like any other red wording
+                alarm = rules.alarm.search(normalized)
+                if alarm and not calm and rules.drill.search(normalized) is None \
+                        and rules.not_red.search(normalized) is None:
+                    urgency = "red"
+                    numbers = rules.subs[sub].emergency if sub is not None else ()
+                    emergency = tuple(numbers) or ALARM_NUMBERS
+                    ev.red_global.append((alarm, emergency))
             if ev.red_global:
                 extra = [w for w, _ in ev.red_global if w not in keywords]
                 keywords = keywords + tuple(dict.fromkeys(extra))

@@ -388,6 +388,7 @@ class Ruleset:
             self._red_literals.make_automaton()
         self.not_red = PhraseMatcher(r.not_red_patterns)
         self.drill = PhraseMatcher(r.drill_patterns)
+        self.alarm = PhraseMatcher(r.alarm_patterns) if r.alarm_patterns else None
         # a bare intent to report (我要投诉): anchored regexes, tried on short messages only
         self.intent = re.compile("|".join(f"(?:{p})" for p in r.report_intent)) if r.report_intent else None
         # the hot path searches all of the above in one automaton pass

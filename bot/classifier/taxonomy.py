@@ -130,6 +130,8 @@ class Rules:
     not_red_patterns: tuple[str, ...] = ()
     # a drill or a talk (火灾演练): red withdrawn and report confidence lowered
     drill_patterns: tuple[str, ...] = ()
+    # a call for help now (快来人, 谁去拦一下, 保安快下来): a report that also says one is red
+    alarm_patterns: tuple[str, ...] = ()
 
 
 class _Checker:
@@ -441,6 +443,7 @@ class Taxonomy:
             red_patterns=tuple(red_patterns),
             not_red_patterns=ck.patterns(raw.get("not_red_patterns") or [], "rules.not_red_patterns"),
             drill_patterns=ck.patterns(raw.get("drill_patterns") or [], "rules.drill_patterns"),
+            alarm_patterns=ck.patterns(raw.get("alarm_patterns") or [], "rules.alarm_patterns"),
         )
 
     # ---- queries (the contract) -----------------------------------------------------------------

@@ -1321,3 +1321,23 @@ def test_non_reports_of_set_n(clf: Classifier, text: str) -> None:
 def test_reports_of_set_n(clf: Classifier, text: str, category: str) -> None:
     c = clf.classify(text)
     assert c.is_report and c.category == category and c.urgency != "red", clf.explain(text)
+
+
+# rules.alarm_patterns: a report that also calls for help now is red, whatever its subject; the call
+# alone (an invitation, a request to repair) is not, nor is it in a drill or a supposition
+@pytest.mark.parametrize(
+    ("text", "red"),
+    [
+        ("5号楼外墙的砖一块块往下掉 快来拉警戒线", True),
+        ("有个醉汉抱着个小孩往小区外走 谁在东门拦一下", True),
+        ("车库一股怪味 保安快下来看看", True),
+        ("广场舞队招新了 姐妹们快来", False),  # not a report: the call does not make one
+        ("路灯坏了好几天 物业快来修一下", False),  # a repair, asked for politely: no emergency
+        ("演练开始了 大家快来人看看", False),
+    ],
+)
+def test_a_call_for_help_makes_a_report_red(clf: Classifier, text: str, red: bool) -> None:
+    c = clf.classify(text)
+    assert (c.urgency == "red") is red, clf.explain(text)
+    if red:
+        assert c.is_report and c.emergency and "因为" in clf.explain(text)

@@ -94,6 +94,8 @@ def test_packaged_taxonomy_has_the_14_fixed_codes() -> None:
         (lambda d: d["rules"]["red_patterns"][0].update(pattern="电梯(里"), "rules.red_patterns[0].pattern"),
         (lambda d: d["rules"]["red_patterns"][0].pop("pattern"), "rules.red_patterns[0].pattern"),
         (lambda d: d["rules"].update(not_red_patterns=["演练("]), "rules.not_red_patterns"),
+        (lambda d: d["rules"].update(alarm_patterns=["快来人("]), "rules.alarm_patterns"),
+        (lambda d: d["rules"].update(alarm_patterns="快来人"), "rules.alarm_patterns"),
     ],
 )
 def test_broken_file_gives_one_clear_error(tmp_path: Path, mutate, place: str) -> None:
