@@ -48,6 +48,9 @@ _SLUG = re.compile(r"^[a-z][a-z0-9_]*$")
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_CAPITAL = re.compile(r"(?<!\\)[A-Z]")
+
+
 class TaxonomyError(ValueError):
     """categories.yaml is malformed; the message names the file and the place."""
 
@@ -153,7 +156,7 @@ class _Checker:
             self.fail(where, f"expected a non-empty string, got {value!r}")
         return value.strip()
 
-    def words(self, value: Any, where: str, *, required: bool = False) -> tuple[str, ...]:
+    def words(self, value: Any, where: str, *, required: bool = False, lower: bool = True) -> tuple[str, ...]:
         if value is None and not required:
             return ()
         if not isinstance(value, list) or (required and not value):
@@ -166,7 +169,7 @@ class _Checker:
                 self.fail(f"{where}[{i}]", f"expected a non-empty word, got {w!r}")
             if any(c.isspace() for c in w.strip()):
                 self.fail(f"{where}[{i}]", f"a keyword may not contain spaces: {w!r}")
-            out.append(w.strip().lower())  # the text is lower-cased (normalize): KTV must match ktv
+            out.append(w.strip().lower() if lower else w.strip())  # the text is lower-cased: KTV → ktv
         return tuple(dict.fromkeys(out))
 
     def duration(self, value: Any, where: str) -> str:
@@ -185,7 +188,9 @@ class _Checker:
         return value
 
     def patterns(self, value: Any, where: str) -> tuple[str, ...]:
-        pats = self.words(value, where) if isinstance(value, list) else None
+        # not lower-cased like keywords: that would turn \S into \s; a capital letter outside an escape
+        # could never match the lower-cased text, so it is refused instead
+        pats = self.words(value, where, lower=False) if isinstance(value, list) else None
         if pats is None:
             self.fail(where, "expected a list of regular expressions")
         for i, p in enumerate(value):
@@ -193,6 +198,8 @@ class _Checker:
                 re.compile(p)
             except re.error as exc:
                 self.fail(f"{where}[{i}]", f"bad regular expression {p!r}: {exc}")
+            if _CAPITAL.search(p):
+                self.fail(f"{where}[{i}]", f"write letters in lower case (the text is lower-cased): {p!r}")
         return tuple(value)
 
     def numbers(self, value: Any, contacts: dict[str, str], where: str) -> tuple[str, ...]:

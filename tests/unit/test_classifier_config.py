@@ -96,6 +96,7 @@ def test_packaged_taxonomy_has_the_14_fixed_codes() -> None:
         (lambda d: d["rules"].update(not_red_patterns=["演练("]), "rules.not_red_patterns"),
         (lambda d: d["rules"].update(alarm_patterns=["快来人("]), "rules.alarm_patterns"),
         (lambda d: d["rules"].update(alarm_patterns="快来人"), "rules.alarm_patterns"),
+        (lambda d: d["rules"].update(alarm_patterns=["快叫KTV老板"]), "rules.alarm_patterns[0]"),  # capitals
     ],
 )
 def test_broken_file_gives_one_clear_error(tmp_path: Path, mutate, place: str) -> None:
@@ -230,3 +231,12 @@ def test_suggest_from_corrections_mines_messages_made_red_apart_from_category_co
     [red] = [line for line in lines if line.startswith("  red")]
     assert "candidate red triggers" in red and "敲门" in red
     assert not any("敲门" in line for line in lines if line.startswith("  green"))
+
+
+def test_patterns_keep_their_case_and_keywords_are_lower_cased() -> None:
+    """Keywords are lower-cased like the text (KTV matches ktv); a regex is not (\\S must stay \\S)."""
+    data = packaged()
+    data["rules"]["alarm_patterns"] = [r"快来人\S{0,2}"]
+    tax = Taxonomy.from_dict(data)
+    assert tax.rules.alarm_patterns == (r"快来人\S{0,2}",)
+    assert "ktv" in tax.vocabulary()
