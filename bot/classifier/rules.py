@@ -188,6 +188,7 @@ class PhraseMatcher:
     def __init__(self, patterns: tuple[str, ...]):
         literals, rest = _split_patterns(patterns)
         self.literals = literals
+        self.rest = rest  # the regex alternatives (PhraseBank gates each by its required strings)
         self.automaton = None
         if literals:
             import ahocorasick
@@ -218,7 +219,15 @@ class PhraseMatcher:
 class PhraseBank:
     """Several PhraseMatchers searched in one automaton pass: `scan(text)` returns, per matcher name,
     the automaton hits in the order that matcher's own `iter` would yield them (by end offset, longest
-    first); `findall` / `search` then add the matcher's regex part exactly as PhraseMatcher does."""
+    first); `findall` / `search` then add the matcher's regex part exactly as PhraseMatcher does.
+
+    A matcher's regex is searched only when the text could match it. Each of its top-level alternatives
+    whose every match contains one of a few strings (`prefilter.required_literals`: 没事 for 没事[!！。]*$)
+    puts those strings into the same automaton, under the key GATE + name; the alternatives with no such
+    strings are tested by the characters they need (`needs`, as before). The regex itself is searched
+    whole, so the answers are those of the plain search."""
+
+    GATE = "?"
 
     def __init__(self, matchers: dict[str, PhraseMatcher]):
         import ahocorasick
@@ -228,14 +237,27 @@ class PhraseBank:
             for w in m.literals:
                 owners.setdefault(w, []).append(name)
         self.regex = {name: m.regex for name, m in matchers.items()}
-        # a regex is searched only when the text could match: its first character starts a branch
-        # anchored with ^, or it holds a character every match of another branch needs
-        self.needs = {
-            name: start_or_required(rx) if rx is not None else None for name, rx in self.regex.items()
-        }
+        # needs[name]: for the alternatives without required strings, (first characters of ^-anchored
+        # branches, characters one of which the others need), None when unknown (always search), or
+        # False when every alternative has required strings (search only on a gate hit)
+        self.needs: dict[str, tuple[frozenset[str], frozenset[str]] | None | bool] = {}
+        for name, m in matchers.items():
+            if m.regex is None:
+                self.needs[name] = None
+                continue
+            ungated = []
+            for alt in m.rest:
+                literals = required_literals(alt)
+                if literals is None:
+                    ungated.append(alt)
+                for lit in literals or ():
+                    owners.setdefault(lit, []).append(self.GATE + name)
+            self.needs[name] = (
+                start_or_required(re.compile("|".join(f"(?:{a})" for a in ungated))) if ungated else False
+            )
         self.automaton = ahocorasick.Automaton()
         for w, names in owners.items():
-            self.automaton.add_word(w, (w, tuple(names)))
+            self.automaton.add_word(w, (w, tuple(dict.fromkeys(names))))
         if owners:
             self.automaton.make_automaton()
         self._empty = not owners
@@ -253,16 +275,23 @@ class PhraseBank:
                     got.append(w)
         return hits
 
+    def may_match(self, hits: dict[str, list[str]], name: str, first: str, chars: frozenset[str] | str) -> bool:
+        """False when the regex of `name` cannot match the text (its gate and its character tests)."""
+        if self.GATE + name in hits:
+            return True
+        needs = self.needs[name]
+        if needs is False:
+            return False
+        return needs is None or first in needs[0] or not needs[1].isdisjoint(chars)  # type: ignore[index]
+
     def findall(
         self, hits: dict[str, list[str]], name: str, text: str, chars: frozenset[str] | None = None
     ) -> list[str]:
         """`chars`: frozenset(text), when the caller has it (set-to-set tests are cheaper)."""
         found = list(hits.get(name, ()))
         rx = self.regex[name]
-        if rx is not None:
-            needs = self.needs[name]
-            if needs is None or text[:1] in needs[0] or not needs[1].isdisjoint(chars or text):
-                found += [m.group(0) for m in rx.finditer(text)]
+        if rx is not None and self.may_match(hits, name, text[:1], chars or text):
+            found += [m.group(0) for m in rx.finditer(text)]
         return found
 
     def search(
@@ -272,10 +301,7 @@ class PhraseBank:
         if got:
             return got[0]
         rx = self.regex[name]
-        if rx is not None:
-            needs = self.needs[name]
-            if needs is not None and text[:1] not in needs[0] and needs[1].isdisjoint(chars or text):
-                return None
+        if rx is not None and self.may_match(hits, name, text[:1], chars or text):
             m = rx.search(text)
             if m:
                 return m.group(0)
@@ -408,9 +434,13 @@ class Ruleset:
         # one test for "no filter can match" (most messages): no filter word among the automaton hits,
         # and neither the first character nor any character of the text is one a filter regex needs
         # (the union of the per-filter tests below; None when some filter regex has no such test)
-        self._nr_keys = frozenset(key for _name, key in self._nr_names)
+        # (with the filters' gate keys: a required string of one of their regexes occurs)
+        self._nr_keys = frozenset(
+            k for _name, key in self._nr_names for k in (key, PhraseBank.GATE + key)
+        )
         nr_needs = [
-            self.phrases.needs[key] for _n, key in self._nr_names if self.phrases.regex[key] is not None
+            nd for _n, key in self._nr_names
+            if self.phrases.regex[key] is not None and (nd := self.phrases.needs[key]) is not False
         ]
         self._nr_quick: tuple[frozenset[str], frozenset[str]] | None = (
             None
@@ -606,7 +636,7 @@ class Ruleset:
         if hits is None:
             hits = self.phrases.scan(text)
         # PhraseBank.search inlined over the filters (called for nearly every message)
-        regex, needs = self.phrases.regex, self.phrases.needs
+        regex = self.phrases.regex
         first = text[:1]
         if chars is None:
             chars = frozenset(text)
@@ -618,15 +648,13 @@ class Ruleset:
             and self._nr_keys.isdisjoint(hits)
         ):
             return None
+        may = self.phrases.may_match
         for name, key in self._nr_names:
             got = hits.get(key)
             if got:
                 return name, got[0]
             rx = regex[key]
-            if rx is None:
-                continue
-            nd = needs[key]
-            if nd is not None and first not in nd[0] and nd[1].isdisjoint(chars):
+            if rx is None or not may(hits, key, first, chars):
                 continue
             m = rx.search(text)
             if m:
