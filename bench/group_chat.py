@@ -1,6 +1,6 @@
 """Figures on our own group-chat messages: the register the bot reads (short, colloquial, typed in a hurry).
 
-    python bench/group_chat.py [--set a..s|tune|held|all] [--worst N]
+    python bench/group_chat.py [--set a..u|tune|held|all] [--worst N]
 
 bench/group_chat/*.jsonl are messages written for this project (not rows of ../shared/data), each
 set by a helper who read only ../shared/CATEGORIES.md and a brief (setting, share of reports and of red,
@@ -8,11 +8,11 @@ style: typos, dialect, traditional characters, emoji, @mentions, hard non-report
 classifier or its config. Labels are the writer's own: `is_report`, one of the 14 codes, `urgency`,
 `ambiguous`.
 
-- a-p (6,000 messages, 815 red): tune sets. Each was first measured untouched, as the held set of its
-  round, then its misses read and the rules extended (a-i in session 6; j-p in session 7).
-- q, r and s (400 messages each, 60 red; a mixed big-city district, a southern coastal city in the
-  typhoon season, a northern city in deep winter), when present: held. Their figures are read; their
-  rows are not.
+- a-q (6,400 messages, 875 red): tune sets. Each was first measured untouched, as the held set of its
+  round, then its misses read and the rules extended (a-i in session 6; j-q in session 7).
+- r, s, t and u (400 messages each, 60 red; a southern coastal city in the typhoon season, a northern
+  city in deep winter, an inland city of central China, a hilly western city), when present: held.
+  Their figures are read; their rows are not.
 
 Prints the same report as `gridbot eval`. A unit test (tests/unit/test_group_chat_sets.py) keeps the
 tune sets from sliding back.
@@ -31,8 +31,8 @@ from bot.classifier.engine import Classifier  # noqa: E402
 from bot.classifier.evaluate import format_report, read_jsonl, score  # noqa: E402
 
 FOLDER = REPO / "bench" / "group_chat"
-TUNE = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p")
-HELD = ("q", "r", "s")
+TUNE = ("a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p", "q")
+HELD = ("r", "s", "t", "u")
 
 
 def load(names: tuple[str, ...]) -> list[dict]:
