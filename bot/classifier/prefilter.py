@@ -132,8 +132,8 @@ def start_or_required(pattern: re.Pattern) -> tuple[frozenset[str], frozenset[st
 
 def _literals(items) -> set[str] | None:
     """Strings one of which every match of the sequence contains: of its items' sets (a run of literal
-    characters, a group, an alternation of such, a repeat of at least one), the one whose shortest string
-    is longest, then the smallest."""
+    characters; a group, an alternation, a repeat of at least one or a small class, read by _item with
+    this function for sub-sequences), the one whose shortest string is longest, then the smallest."""
     best: set[str] | None = None
     run = ""
 
@@ -151,30 +151,10 @@ def _literals(items) -> set[str] | None:
             continue
         if run:
             best, run = better(best, {run}), ""
-        best = better(best, _literal_item(op, av))
+        best = better(best, _item(op, av, _literals))  # groups, alternations, repeats, classes
     if run:
         best = better(best, {run})
     return best
-
-
-def _literal_item(op, av) -> set[str] | None:
-    if op is _c.SUBPATTERN:
-        _group, add_flags, _del_flags, sub = av
-        return None if add_flags & re.IGNORECASE else _literals(sub)
-    if op is _c.BRANCH:
-        out: set[str] = set()
-        for branch in av[1]:
-            r = _literals(branch)
-            if r is None:
-                return None
-            out |= r
-        return out
-    if op in _REPEATS:
-        lo, _hi, sub = av
-        return _literals(sub) if lo >= 1 else None
-    if op is _c.IN and len(av) == 1 and av[0][0] is _c.LITERAL:
-        return {chr(av[0][1])}
-    return None
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
