@@ -49,7 +49,7 @@ def main() -> int:
         ap.error("--worst lists misses of the tune sets only; the held set is read for its figures")
     clf = Classifier.load()
     names = [(args.set, groups.get(args.set) or (args.set,))] if args.set != "all" else [
-        ("tune (a-i)", TUNE), ("held (j)", HELD)]
+        ("tune", TUNE), ("held", HELD)]
     for title, sets in names:
         rows = load(sets)
         if not rows:
